@@ -1,0 +1,23 @@
+# The web and worker image for a team deployment (see README, "Deployment").
+FROM python:3.12-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    STATIC_ROOT=/app/staticfiles \
+    STATIC_COLLECTED=true
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY icp_site ./icp_site
+COPY portfolio ./portfolio
+COPY profiles ./profiles
+RUN pip install --no-cache-dir ".[deploy]"
+COPY . .
+# collectstatic needs settings but no database connection.
+RUN SECRET_KEY=build DATABASE_URL=postgres://build@localhost/build \
+    python manage.py collectstatic --no-input
+
+RUN useradd --system --uid 1000 icp && chown -R icp /app
+USER icp
+EXPOSE 8000
+CMD ["gunicorn", "icp_site.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]

@@ -1,0 +1,140 @@
+"""Tenancy: users sign in with their e-mail and belong to organisations with a role."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **fields):
+        """Create a user who signs in with `email` (stored lower-case)."""
+        if not email:
+            raise ValueError("Users need an e-mail address.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        """Create a staff superuser (for the command line only; there is no admin site)."""
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("e-mail"), unique=True)
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.name or self.email
+
+    def get_full_name(self):
+        return self.name or self.email
+
+    def get_short_name(self):
+        return self.name.split(" ")[0] if self.name else self.email
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Admin")
+    LEADER = "leader", _("Leader")
+    REP = "rep", _("Sales rep")
+
+
+# A role may do everything the roles after it may do.
+ROLE_RANK = {Role.REP: 1, Role.LEADER: 2, Role.ADMIN: 3}
+
+
+class Maturity(models.TextChoices):
+    YOUNG = "young", _("Young company")
+    MATURE = "mature", _("Mature company")
+
+
+class Organization(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    maturity = models.CharField(
+        _("maturity"), max_length=10, choices=Maturity.choices, default=Maturity.MATURE
+    )
+    review_cadence_months = models.PositiveSmallIntegerField(_("review every (months)"), default=12)
+    default_language = models.CharField(
+        _("default language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="organizations"
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def for_organization(self, organization):
+        """Memberships of one organisation."""
+        return self.filter(organization=organization)
+
+    def admins(self):
+        """Only the admins."""
+        return self.filter(role=Role.ADMIN)
+
+
+class Membership(models.Model):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.REP)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organization__name", "user__name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="one_membership_per_org")
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organization} ({self.role})"
+
+    def has_role(self, role: str) -> bool:
+        """True when this member's role is `role` or a higher one."""
+        return ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+    @property
+    def can_edit(self) -> bool:
+        return self.has_role(Role.LEADER)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN

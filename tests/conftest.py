@@ -1,0 +1,102 @@
+"""Every test gets an organisation with an admin, a leader and a rep, and an outsider."""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from icp_site.models import Membership, Organization, Role
+from tests.factories import PASSWORD, MembershipFactory, OrganizationFactory
+
+
+@dataclass
+class Team:
+    organization: Organization
+    admin: Membership
+    leader: Membership
+    rep: Membership
+    outsider: Membership  # an admin of another organisation
+
+    def client(self, who: str, **kwargs) -> Client:
+        """A client signed in as `who` (admin, leader, rep or outsider)."""
+        client = Client(**kwargs)
+        client.force_login(getattr(self, who).user)
+        return client
+
+
+@pytest.fixture
+def team(db) -> Team:
+    org = OrganizationFactory(name="Acme AB", slug="acme")
+    return Team(
+        organization=org,
+        admin=MembershipFactory(organization=org, role=Role.ADMIN, user__name="Ada Admin"),
+        leader=MembershipFactory(organization=org, role=Role.LEADER, user__name="Leo Leader"),
+        rep=MembershipFactory(organization=org, role=Role.REP, user__name="Rita Rep"),
+        outsider=MembershipFactory(
+            organization=OrganizationFactory(name="Other GmbH", slug="other"), role=Role.ADMIN
+        ),
+    )
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests need Debian's Chromium; without it they are skipped (CI installs it).
+    if os.path.exists("/usr/bin/chromium"):
+        return
+    skip = pytest.mark.skip(reason="/usr/bin/chromium is not installed")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The production hasher is slow on purpose; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright (no browser download)."""
+    # Playwright's sync API runs an event loop; the ORM calls in the test itself are safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(chromium, live_server):
+    """Open a fresh browser context (one participant) and return a page factory."""
+    contexts = []
+
+    def open_page():
+        context = chromium.new_context(base_url=live_server.url, locale="en-GB")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page, email: str, password: str) -> None:
+    """Sign in through the login form."""
+    page.goto("/accounts/login/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]:has-text('Sign in')")

@@ -1,0 +1,116 @@
+"""Admins manage the members of their organisation; nobody else can."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from icp_site.models import Membership, Role, User
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_member_sees_the_team(team):
+    response = team.client("rep").get(reverse("members"))
+    assert response.status_code == 200
+    assert "Ada Admin" in response.text
+    assert "Add a member" not in response.text
+
+
+def test_admin_adds_a_new_person_who_gets_an_invitation(team, django_capture_on_commit_callbacks):
+    client = team.client("admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("member_add"),
+            {"name": "Nina New", "email": "Nina@Example.com", "role": Role.LEADER},
+        )
+    assert response.status_code == 302
+    membership = Membership.objects.get(
+        organization=team.organization, user__email="nina@example.com"
+    )
+    assert membership.role == Role.LEADER
+    assert not membership.user.has_usable_password()
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["nina@example.com"]
+    assert "Acme AB" in mail.outbox[0].subject
+    assert "/accounts/reset/" in mail.outbox[0].body
+
+
+def test_a_person_of_another_organisation_is_added_without_a_new_account(team):
+    consultant = team.outsider.user
+    team.client("admin").post(
+        reverse("member_add"), {"name": "x", "email": consultant.email, "role": Role.LEADER}
+    )
+    assert consultant.memberships.count() == 2
+    assert User.objects.filter(email=consultant.email).count() == 1
+
+
+def test_adding_an_existing_member_again_is_refused_with_a_message(team):
+    response = team.client("admin").post(
+        reverse("member_add"), {"name": "x", "email": team.rep.user.email, "role": Role.ADMIN}
+    )
+    assert response.status_code == 400
+    assert "already a member" in response.text
+    team.rep.refresh_from_db()
+    assert team.rep.role == Role.REP
+
+
+def test_bad_input_is_shown_next_to_the_field(team):
+    response = team.client("admin").post(
+        reverse("member_add"), {"name": "", "email": "not-an-address", "role": "boss"}
+    )
+    assert response.status_code == 400
+    assert response.text.count('class="errorlist') >= 3
+
+
+def test_admin_changes_a_role(team):
+    team.client("admin").post(reverse("member_role", args=[team.rep.pk]), {"role": Role.LEADER})
+    team.rep.refresh_from_db()
+    assert team.rep.role == Role.LEADER
+
+
+def test_the_last_admin_can_be_neither_demoted_nor_removed(team):
+    client = team.client("admin")
+    response = client.post(
+        reverse("member_role", args=[team.admin.pk]), {"role": Role.REP}, follow=True
+    )
+    assert "at least one admin" in response.text
+    client.post(reverse("member_remove", args=[team.admin.pk]))
+    team.admin.refresh_from_db()
+    assert team.admin.role == Role.ADMIN
+
+
+def test_an_admin_can_step_down_when_another_admin_remains(team):
+    MembershipFactory(organization=team.organization, role=Role.ADMIN)
+    team.client("admin").post(reverse("member_role", args=[team.admin.pk]), {"role": Role.LEADER})
+    team.admin.refresh_from_db()
+    assert team.admin.role == Role.LEADER
+
+
+def test_admin_removes_a_member_but_not_their_account(team):
+    team.client("admin").post(reverse("member_remove", args=[team.rep.pk]))
+    assert not Membership.objects.filter(pk=team.rep.pk).exists()
+    assert User.objects.filter(pk=team.rep.user_id).exists()
+
+
+def test_leaders_cannot_change_roles(team):
+    response = team.client("leader").post(
+        reverse("member_role", args=[team.rep.pk]), {"role": Role.ADMIN}
+    )
+    assert response.status_code == 403
+    team.rep.refresh_from_db()
+    assert team.rep.role == Role.REP
+
+
+def test_an_admin_of_another_organisation_cannot_touch_our_members(team):
+    response = team.client("outsider").post(reverse("member_remove", args=[team.rep.pk]))
+    assert response.status_code == 404
+    assert Membership.objects.filter(pk=team.rep.pk).exists()
+
+
+def test_member_pages_escape_names(team):
+    team.rep.user.name = "<script>alert(1)</script>"
+    team.rep.user.save()
+    response = team.client("admin").get(reverse("members"))
+    assert "<script>alert(1)</script>" not in response.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text

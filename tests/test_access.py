@@ -1,0 +1,115 @@
+"""One walk over the URL configuration proves login, organisation scoping and roles.
+
+A new view cannot forget them: it fails here until it declares who may call it,
+and an object-bearing URL fails until it says below how to make its object.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from icp_site.models import Role
+
+# Views anyone may call, signed in or not.
+PUBLIC = {
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "set_language",
+}
+# Django's own views that need a signed-in user but no organisation.
+ACCOUNT = {"password_change", "password_change_done"}
+
+# For every URL with arguments: the arguments that point at an object of team.organization.
+OBJECT_KWARGS = {
+    "member_role": lambda team: {"pk": team.rep.pk},
+    "member_remove": lambda team: {"pk": team.rep.pk},
+}
+
+
+def _patterns(resolver=None):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from _patterns(entry)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield entry
+
+
+def _our_patterns():
+    return [p for p in _patterns() if p.name not in PUBLIC | ACCOUNT]
+
+
+def _url(pattern, team):
+    if not pattern.pattern.converters:
+        return reverse(pattern.name)
+    assert pattern.name in OBJECT_KWARGS, f"{pattern.name}: add it to OBJECT_KWARGS"
+    return reverse(pattern.name, kwargs=OBJECT_KWARGS[pattern.name](team))
+
+
+def _ids(patterns):
+    return [p.name for p in patterns]
+
+
+OUR = _our_patterns()
+
+
+def test_every_view_declares_who_may_call_it():
+    undeclared = [p.name for p in OUR if not hasattr(p.callback, "access_role")]
+    assert undeclared == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pattern", OUR, ids=_ids(OUR))
+def test_anonymous_visitors_are_sent_to_sign_in(client, team, pattern):
+    url = _url(pattern, team)
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code == 302, (method, url)
+        assert response["Location"].startswith(reverse("login"))
+
+
+OBJECT_PATTERNS = [p for p in OUR if p.pattern.converters]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pattern", OBJECT_PATTERNS, ids=_ids(OBJECT_PATTERNS))
+def test_members_of_another_organisation_get_404(team, pattern):
+    url = _url(pattern, team)
+    client = team.client("outsider")
+    assert client.get(url).status_code in (404, 405)
+    assert client.post(url).status_code == 404
+
+
+EDITING = [p for p in OUR if p.callback.access_role in (Role.LEADER, Role.ADMIN)]
+ADMIN_ONLY = [p for p in OUR if p.callback.access_role == Role.ADMIN]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pattern", EDITING, ids=_ids(EDITING))
+def test_reps_get_403_on_every_editing_view(team, pattern):
+    url = _url(pattern, team)
+    client = team.client("rep")
+    assert client.get(url).status_code in (403, 405)
+    assert client.post(url).status_code == 403
+    assert client.post(url, HTTP_HX_REQUEST="true").status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pattern", ADMIN_ONLY, ids=_ids(ADMIN_ONLY))
+def test_leaders_get_403_on_admin_views(team, pattern):
+    url = _url(pattern, team)
+    assert team.client("leader").post(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_sign_in_page_is_public(client):
+    assert client.get(reverse("login")).status_code == 200
+    assert client.get(reverse("password_reset")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_static_files_need_no_sign_in(client):
+    assert client.get("/static/css/app.css").status_code == 200
