@@ -35,6 +35,7 @@ def test_production_settings_pass_the_deploy_check():
         "HTTPS": "true",
         "EMAIL_HOST": "smtp.example.com",
     }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
