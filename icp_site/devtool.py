@@ -23,6 +23,8 @@ def run(args: list[str]) -> int:
         "  rep@demo.example     rep    (read-only)\n",
         flush=True,
     )
+    # The worker runs large imports and reminders; it ends with the terminal's Ctrl-C.
+    subprocess.Popen([*MANAGE, "db_worker", "--reload"], cwd=ROOT)
     os.execv(sys.executable, [*MANAGE, "runserver", address])
     return 0
 

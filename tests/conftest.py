@@ -100,3 +100,9 @@ def sign_in(page, email: str, password: str) -> None:
     page.fill("#id_username", email)
     page.fill("#id_password", password)
     page.click("button[type=submit]:has-text('Sign in')")
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    # Tasks run inline in tests; a test of the worker itself sets the database backend.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
