@@ -1,0 +1,348 @@
+"""Plotly figures for the portfolio analysis, returned as JSON-ready dicts.
+
+Every function returns ``{"data": [...], "layout": {...}}`` with plain Python lists and numbers,
+ready for ``json.dumps`` or Django's ``json_script`` (rendered by static/js/charts.js with the
+basic plotly.js bundle, so only scatter, bar and pie traces are used). Data is binned or
+downsampled here, so no trace carries more than about 1,000 points whatever the portfolio size.
+
+plotly.js renders text as HTML-like markup, so every data-derived string (customer names, column
+names) goes through ``html.escape`` before it reaches a trace, hover text or title. Labels are
+translated with Django's ``gettext`` at call time, so Django settings must be configured.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+
+from portfolio.analysis import ABC_CLASSES, GROUPS, AbcResult, SizeGroups
+
+MAX_POINTS = 1000  # per trace: enough for the curve's shape, small enough for the page
+MAX_BINS = 100
+LOG_RATIO = 100  # log axis when the positive values span more than this factor (1st-99th pct)
+GROUP_COLORS = {"small": "#9ecae1", "medium": "#4292c6", "large": "#08519c"}
+CLASS_COLORS = {"A": "#08519c", "B": "#4292c6", "C": "#9ecae1"}
+LINE_COLOR = "#d95f02"
+
+
+def esc(value: object) -> str:
+    """Escape a data-derived value for plotly's pseudo-HTML text (``<``, ``>``, ``&``)."""
+    # quote=False: plotly.js does not decode &quot;, so quotes must stay as they are.
+    return html.escape("" if value is None or value is pd.NA else str(value), quote=False)
+
+
+def group_labels() -> dict[str, str]:
+    """Translated display names of the size groups, with the method's letters."""
+    return {"small": _("Small (C)"), "medium": _("Medium (B)"), "large": _("Large (A)")}
+
+
+def downsample(n: int, limit: int = MAX_POINTS) -> np.ndarray:
+    """Evenly spaced positions in ``range(n)``, first and last included, at most ``limit``."""
+    if n <= limit:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, limit).round().astype(np.int64))
+
+
+def _plain(obj: Any) -> Any:
+    """Recursively turn numpy arrays and scalars into lists and Python numbers."""
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return _plain(obj.tolist())
+    if isinstance(obj, np.generic):
+        return obj.item()
+    return obj
+
+
+def _figure(data: Iterable[Any], title: str, **layout: Any) -> dict[str, Any]:
+    base = {
+        "template": "none",  # the default template would add ~7 KB to every chart
+        "title": {"text": title},
+        "font": {"family": "system-ui, sans-serif", "size": 13},
+        "margin": {"l": 60, "r": 60, "t": 60, "b": 100},
+        # Below the plot, clear of the x axis title.
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.25},
+        "hovermode": "closest",
+    }
+    fig = go.Figure(data=list(data), layout={**base, **layout})
+    return _plain(fig.to_plotly_json())
+
+
+def _empty(title: str, message: str) -> dict[str, Any]:
+    note = {"text": message, "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.5}
+    hidden = {"visible": False}
+    return _figure([], title, annotations=[{**note, "y": 0.5}], xaxis=hidden, yaxis=hidden)
+
+
+# --------------------------------------------------------------------------- step 1
+
+
+def _bins(values: np.ndarray, thresholds: Sequence[float]) -> tuple[np.ndarray, bool, bool]:
+    """Bin edges for the histogram: (edges, log axis?, one bin per whole number?)."""
+    lo, hi = values.min(), values.max()
+    positive = values[values > 0]
+    # Percentiles, not min/max, so a few near-zero outliers don't put a bell curve on a log axis.
+    low, high = np.percentile(positive, [1, 99]) if positive.size else (1.0, 1.0)
+    log = high / low > LOG_RATIO
+    integer = not log and hi - lo <= MAX_BINS and bool(np.all(values == np.round(values)))
+    if integer:
+        return np.arange(lo - 0.5, hi + 1.5), False, True
+    count = int(min(MAX_BINS, max(1, np.ceil(np.sqrt(values.size)))))
+    if log:
+        edges = np.geomspace(positive.min(), positive.max(), count + 1)
+    elif lo == hi:
+        edges = np.array([lo - 0.5, hi + 0.5])
+    else:
+        edges = np.linspace(lo, hi, count + 1)
+    # Thresholds become edges, so no bar mixes two size groups.
+    inside = [t for t in thresholds if edges[0] < t < edges[-1]]
+    return np.unique(np.concatenate([edges, inside])), log, False
+
+
+def size_histogram(
+    customers: pd.DataFrame, metric: str, thresholds: tuple[float, float]
+) -> dict[str, Any]:
+    """Customers per metric bin, bars coloured by size group, thresholds as vertical lines."""
+    name = esc(metric)
+    title = _("Customers by %(metric)s") % {"metric": name}
+    raw = customers[metric] if metric in customers.columns else pd.Series(dtype=float)
+    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return _empty(title, _("No customer has a value for %(metric)s.") % {"metric": name})
+    edges, log, integer = _bins(values, thresholds)
+    shown = values[values > 0] if log else values
+    # Right-closed bins (a, b] match the thresholds' "small is metric <= t1".
+    index = np.clip(np.searchsorted(edges, shown, side="left"), 1, edges.size - 1) - 1
+    counts = np.bincount(index, minlength=edges.size - 1)
+    lower, upper = edges[:-1], edges[1:]
+    # Whole-number bars are centred on their number; other bars start at their lower edge and
+    # span the bin (offset 0), which also lays them out exactly on a log axis.
+    x = (lower + upper) / 2 if integer else lower
+    t1, t2 = thresholds
+    probe = np.floor(upper) if integer else upper  # the largest value a bin can hold
+    group = np.where(probe <= t1, "small", np.where(probe <= t2, "medium", "large"))
+    labels = group_labels()
+    hover = _("%(range)s: %(count)s customers") % {
+        "range": "%{x}" if integer else "%{customdata[0]:,.4g} – %{customdata[1]:,.4g}",
+        "count": "%{y:,}",
+    }
+    data: list[Any] = []
+    for g in GROUPS:
+        keep = (group == g) & (counts > 0)
+        data.append(
+            go.Bar(
+                name=labels[g],
+                x=x[keep].tolist(),
+                y=counts[keep].tolist(),
+                width=(upper - lower)[keep].tolist(),
+                offset=None if integer else 0,
+                customdata=np.column_stack([lower[keep], upper[keep]]).tolist(),
+                marker={"color": GROUP_COLORS[g]},
+                hovertemplate=hover + "<extra>" + labels[g] + "</extra>",
+            )
+        )
+    top = float(counts.max()) * 1.05
+    for label, t in ((_("Small / medium"), t1), (_("Medium / large"), t2)):
+        if log and t <= 0:
+            continue  # a log axis cannot show it
+        x = np.floor(t) + 0.5 if integer else t  # integer bars sit on whole numbers
+        data.append(
+            go.Scatter(
+                name=f"{label}: {t:g}",
+                x=[x, x],
+                y=[0, top],
+                mode="lines",
+                line={"color": LINE_COLOR, "dash": "dash", "width": 2},
+                hovertemplate=f"{label}: {t:g}<extra></extra>",
+            )
+        )
+    notes = []
+    if log and (hidden := int((values <= 0).sum())):
+        message = _("%(count)s customers with a value of 0 or less are not shown (log axis).")
+        notes.append(
+            {
+                "text": message % {"count": hidden},
+                "showarrow": False,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 1,
+                "y": 1.05,
+                "xanchor": "right",
+            }
+        )
+    return _figure(
+        data,
+        title,
+        barmode="overlay",
+        bargap=0.05,
+        xaxis={"title": {"text": name}, "type": "log" if log else "linear"},
+        yaxis={"title": {"text": _("Customers")}, "rangemode": "tozero"},
+        annotations=notes,
+    )
+
+
+# --------------------------------------------------------------------------- step 2
+
+
+def revenue_pie(groups: SizeGroups) -> dict[str, Any]:
+    """Revenue share per size group as a pie, labelled with the table's rounded shares."""
+    title = _("Revenue by customer size")
+    table = groups.table
+    if not table["revenue"].clip(lower=0).sum() > 0:
+        return _empty(title, _("No revenue in any group."))
+    labels = group_labels()
+    pie = go.Pie(
+        labels=[labels[g] for g in GROUPS],
+        values=table["revenue"].clip(lower=0).tolist(),  # a pie cannot show negative slices
+        text=[f"{s:.1f} %" for s in table["revenue_share"]],
+        textinfo="label+text",
+        hovertemplate="%{label}<br>%{value:,.0f}<br>%{text}<extra></extra>",
+        marker={"colors": [GROUP_COLORS[g] for g in GROUPS]},
+        sort=False,
+        direction="clockwise",
+    )
+    return _figure([pie], title, showlegend=False)
+
+
+def share_bars(groups: SizeGroups) -> dict[str, Any]:
+    """Share of customers next to share of revenue for each size group (grouped bars)."""
+    labels = group_labels()
+    x = [labels[g] for g in GROUPS]
+    data = [
+        go.Bar(
+            name=name,
+            x=x,
+            y=groups.table[column].tolist(),
+            texttemplate="%{y:.1f} %",
+            textposition="outside",
+            marker={"color": color},
+            hovertemplate="%{x}: %{y:.1f} %<extra>" + name + "</extra>",
+        )
+        for name, column, color in (
+            (_("Share of customers"), "customer_share", "#9ecae1"),
+            (_("Share of revenue"), "revenue_share", "#08519c"),
+        )
+    ]
+    return _figure(
+        data,
+        _("Customers and revenue by size"),
+        barmode="group",
+        yaxis={"title": {"text": _("Share")}, "ticksuffix": " %", "range": [0, 110]},
+    )
+
+
+# --------------------------------------------------------------------------- Pareto / ABC
+
+
+def _names(frame: pd.DataFrame) -> list[str]:
+    if "name" not in frame.columns:
+        return [esc(i) for i in frame["id"]]
+    return [esc(v) if pd.notna(v) else "" for v in frame["name"]]
+
+
+def _revenue_bars(frame: pd.DataFrame, name: str, color: str) -> go.Bar:
+    customdata = np.column_stack(
+        [_names(frame), frame["share"].round(2), frame["cumulative_share"].round(1)]
+    )
+    hover = _("Rank %(rank)s: %(name)s<br>%(value)s (%(share)s, cumulative %(cum)s)") % {
+        "rank": "%{x}",
+        "name": "%{customdata[0]}",
+        "value": "%{y:,.0f}",
+        "share": "%{customdata[1]} %",
+        "cum": "%{customdata[2]} %",
+    }
+    return go.Bar(
+        name=name,
+        x=frame["rank"].tolist(),
+        y=frame["value"].tolist(),
+        customdata=customdata.tolist(),
+        marker={"color": color, "line": {"width": 0}},
+        hovertemplate=hover + "<extra></extra>",
+    )
+
+
+def _cumulative_line(frame: pd.DataFrame) -> go.Scatter:
+    return go.Scatter(
+        name=_("Cumulative share"),
+        x=frame["rank"].tolist(),
+        y=frame["cumulative_share"].round(2).tolist(),
+        yaxis="y2",
+        mode="lines",
+        line={"color": LINE_COLOR, "width": 2},
+        hovertemplate=_("Top %(rank)s: %(cum)s") % {"rank": "%{x}", "cum": "%{y:.1f} %"}
+        + "<extra></extra>",
+    )
+
+
+def _pareto_layout(count: int) -> dict[str, Any]:
+    return {
+        "bargap": 0,
+        "xaxis": {"title": {"text": _("Customers by rank (%(n)s in total)") % {"n": count}}},
+        "yaxis": {"title": {"text": _("Revenue")}, "rangemode": "tozero"},
+        "yaxis2": {
+            "title": {"text": _("Cumulative share")},
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 105],
+            # Fixed ticks: overlaying axes otherwise sync to the revenue ticks (32.9 %, ...).
+            "tickmode": "linear",
+            "tick0": 0,
+            "dtick": 20,
+            "ticksuffix": " %",
+            "showgrid": False,
+        },
+    }
+
+
+def pareto_chart(pareto_frame: pd.DataFrame) -> dict[str, Any]:
+    """Revenue per customer by rank (bars) with the cumulative share (line, right axis)."""
+    title = _("Pareto curve")
+    if pareto_frame.empty:
+        return _empty(title, _("No customer has revenue data."))
+    sample = pareto_frame.iloc[downsample(len(pareto_frame))]
+    data = [_revenue_bars(sample, _("Revenue"), CLASS_COLORS["B"]), _cumulative_line(sample)]
+    return _figure(data, title, **_pareto_layout(len(pareto_frame)))
+
+
+def abc_chart(abc: AbcResult) -> dict[str, Any]:
+    """The Pareto curve with bars coloured by ABC class and the class limits as dashed lines."""
+    title = _("ABC analysis")
+    frame = abc.frame
+    if frame.empty:
+        return _empty(title, _("No customer has revenue data."))
+    # Sample once over the whole curve (each class's first customer kept) so the classes share
+    # one spacing and their bars line up.
+    firsts = np.flatnonzero(frame["abc_class"].ne(frame["abc_class"].shift()).to_numpy())
+    keep = np.union1d(downsample(len(frame), MAX_POINTS - firsts.size), firsts)
+    sample = frame.iloc[keep]
+    data: list[Any] = [
+        _revenue_bars(
+            sample[sample["abc_class"] == c], _("Class %(c)s") % {"c": c}, CLASS_COLORS[c]
+        )
+        for c in ABC_CLASSES
+    ]
+    data.append(_cumulative_line(sample))
+    n = len(frame)
+    for limit in abc.thresholds:
+        data.append(
+            go.Scatter(
+                name=f"{limit:g} %",
+                x=[1, n],
+                y=[limit, limit],
+                yaxis="y2",
+                mode="lines",
+                line={"color": "#666666", "dash": "dot", "width": 1},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    return _figure(data, title, barmode="overlay", **_pareto_layout(n))
