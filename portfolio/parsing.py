@@ -1,0 +1,357 @@
+"""Vectorised parsers for locale-formatted numbers, percentages and dates.
+
+Every parser takes a pandas Series of strings (NaN for empty cells) and returns
+`(values, bad)`: the typed values, and a boolean Series marking cells that were non-empty
+but could not be parsed.  A cell is never silently turned into NaN.
+
+Each column is factorised first and only its distinct values are parsed, so a date column
+with a million rows but a few thousand different dates costs a few thousand parses.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+SPACES = " \u00a0\u202f\u2009"  # space, no-break, narrow no-break, thin space
+APOSTROPHES = "'\u2019"  # Swiss 1'234 and its typographic twin
+MINUS = "-\u2212"  # ASCII hyphen-minus and the Unicode minus sign
+
+_CURRENCY = (
+    # The lookahead lets the regex skip digits cheaply: twice as fast on a million cells.
+    r"(?=[a-zA-Z€$£¥￥元₹%])(?:"
+    r"(?i:(?<![a-z])(?:kr|sek|eur|usd|gbp|chf|nok|dkk|jpy|cny|rmb)(?![a-z])\.?)"
+    r"|US\$|[€$£¥￥元₹%])"
+)
+_CURRENCY_RX = re.compile(_CURRENCY)
+SAMPLE_VALUES = 20_000
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # serial 1 is 1900-01-01 given Excel's leap-year bug
+SERIAL_RANGE = (20_000, 80_000)  # 1954-10-02 .. 2119-01-10: anything else is not a date
+YEAR_RANGE = (1900, 2100)
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """How a column writes numbers: decimal separator and thousands separator."""
+
+    decimal: str = "."
+    thousands: str | None = None
+    # False when no value proved the format and it was taken from the hint or a default.
+    certain: bool = field(default=True, compare=False)
+
+
+POINT = NumberFormat(".", ",")  # 1,234.56 (English, Chinese; also what workbook cells give)
+COMMA = NumberFormat(",", ".")  # 1.234,56 (German); Swedish 1 234,56 parses with it too
+
+# Evidence that a column uses a decimal comma / a decimal point.  "Strong" values can only be
+# read one way; "weak" ones like 1,234 or 1.234 are only suggestive.
+_STRONG = {
+    ",": re.compile(
+        r"\.\d{3},\d"  # 1.234,5
+        r"|\d,(?:\d{1,2}|\d{4,})(?![\d.,])"  # 1,5  12,25  0,3500
+        r"|(?<![\d.,])(?:0?,\d)"  # ,5  0,123
+        r"|\d\.\d{3}\.\d{3}(?!\d)"  # 1.234.567
+    ),
+    ".": re.compile(
+        r",\d{3}\.\d"
+        r"|\d\.(?:\d{1,2}|\d{4,})(?![\d.,])"
+        r"|(?<![\d.,])(?:0?\.\d)"
+        r"|\d,\d{3},\d{3}(?!\d)"
+    ),
+}
+_WEAK = {",": re.compile(r"\d\.\d{3}(?![\d.,])"), ".": re.compile(r"\d,\d{3}(?![\d.,])")}
+_GROUPED_BY = {
+    sep: re.compile(rf"\d{re.escape(sep)}\d{{3}}(?!\d)") for sep in ".," + SPACES + APOSTROPHES
+}
+
+
+def detect_number_format(series: pd.Series, hint: NumberFormat | None = None) -> NumberFormat:
+    """Decide the column's decimal and thousands separators from all of its values.
+
+    Values that can only be read one way (1.234,56 / 1,5 / 1.234.567) decide by majority.
+    Without such evidence the `hint` wins (pass the user's locale, or POINT for workbook
+    cells); failing that a lone 1,234 or 1.234 is read as a thousands separator.
+    """
+    return _detect(distinct_values(series), hint)
+
+
+def _detect(values: pd.Series, hint: NumberFormat | None) -> NumberFormat:
+    """`detect_number_format` on the column's distinct values."""
+    sample = values.iloc[:SAMPLE_VALUES]
+    counts = {sep: int(sample.str.contains(rx).sum()) for sep, rx in _STRONG.items()}
+    if not any(counts.values()) and len(values) > len(sample):
+        # Nothing decisive at the top: look at every value that has a separator at all.
+        rest = values.iloc[SAMPLE_VALUES:]
+        rest = rest[rest.str.contains(".", regex=False) | rest.str.contains(",", regex=False)]
+        counts = {sep: int(rest.str.contains(rx).sum()) for sep, rx in _STRONG.items()}
+    if counts[","] != counts["."]:
+        decimal, certain = ("," if counts[","] > counts["."] else "."), True
+    elif any(counts.values()) and hint is not None:
+        decimal, certain = hint.decimal, True
+    elif hint is not None:
+        return NumberFormat(hint.decimal, hint.thousands, certain=False)
+    else:
+        weak = {sep: bool(sample.str.contains(rx).any()) for sep, rx in _WEAK.items()}
+        decimal, certain = ("," if weak[","] and not weak["."] else "."), False
+    other = "." if decimal == "," else ","
+    thousands = next(
+        (
+            sep
+            for sep in other + SPACES + APOSTROPHES
+            if sample.str.contains(_GROUPED_BY[sep]).any()
+        ),
+        other,
+    )
+    return NumberFormat(decimal, thousands, certain=certain)
+
+
+def parse_numbers(
+    series: pd.Series, fmt: NumberFormat | None = None, *, hint: NumberFormat | None = None
+) -> tuple[pd.Series, pd.Series]:
+    """Parse money-like text to float64: currency signs/codes, %, spaces, (5) and 5- allowed."""
+    codes, distinct = _factorize(series)
+    fmt = fmt or _detect(distinct, hint)
+    return _expand(series, codes, *_parse_distinct_numbers(distinct, fmt))
+
+
+def parse_integers(
+    series: pd.Series, fmt: NumberFormat | None = None, *, hint: NumberFormat | None = None
+) -> tuple[pd.Series, pd.Series]:
+    """Parse counts (seats, employees) to nullable Int64; fractions such as 2,5 are bad."""
+    values, bad = parse_numbers(series, fmt, hint=hint)
+    fractional = values.notna() & (values % 1 != 0)
+    values = values.mask(fractional)
+    return values.astype("Int64"), bad | fractional
+
+
+def parse_percent(
+    series: pd.Series, fmt: NumberFormat | None = None, *, hint: NumberFormat | None = None
+) -> tuple[pd.Series, pd.Series]:
+    """Parse percentages to float64 percent points (35 means 35 %).
+
+    Values written with a % sign are percent.  Plain numbers are percent too if any plain
+    value in the column exceeds 1 in size; otherwise they are fractions (0.35, as workbook
+    percent cells store them) and are multiplied by 100.
+    """
+    codes, distinct = _factorize(series)
+    fmt = fmt or _detect(distinct, hint)
+    numbers, blank = _parse_distinct_numbers(distinct, fmt)
+    plain = ~distinct.str.contains("%", regex=False).to_numpy() & ~np.isnan(numbers)
+    if plain.any() and not (np.abs(numbers[plain]) > 1).any():
+        numbers = np.where(plain, numbers * 100, numbers)
+    return _expand(series, codes, numbers, blank)
+
+
+def parse_dates(series: pd.Series, *, dayfirst: bool | None = None) -> tuple[pd.Series, pd.Series]:
+    """Parse dates to datetime64[s] at midnight; any time of day is dropped.
+
+    Recognised: 2025-03-01 (also with a time, or / or . between), 2025年3月1日, 20250301,
+    01.03.2025 (always day first), 01/03/2025 and 01-03-2025, 01.03.25, and Excel serial
+    numbers 20000-80000 (45717 is 2025-03-01).  For / and - the whole column decides the
+    order unless `dayfirst` is given: first parts over 12 mean day first, second parts over
+    12 mean month first (the larger count wins), and without evidence day first is assumed.
+    Two-digit years: 00-68 are 20xx, 69-99 are 19xx.  Years outside 1900-2100 are bad.
+    """
+    codes, distinct = _factorize(series)
+    text = distinct.str.strip()
+    year = np.full(len(text), np.nan)
+    month, day = year.copy(), year.copy()
+    serial = year.copy()
+    todo = np.ones(len(text), dtype=bool)
+
+    def take(rx: str) -> pd.DataFrame:
+        found = text[todo].str.extract(rx)
+        found = found[found.iloc[:, 0].notna()]
+        todo[found.index] = False
+        return found
+
+    time = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?"
+    for rx in (
+        rf"^(?P<y>\d{{4}})(?P<s>[-/.])(?P<m>\d{{1,2}})(?P=s)(?P<d>\d{{1,2}}){time}$",
+        r"^(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日?$",
+        r"^(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})$",
+    ):
+        found = take(rx)
+        year[found.index], month[found.index], day[found.index] = _ints(found, "y", "m", "d")
+    found = take(
+        rf"^(?P<a>\d{{1,2}})(?P<s>[-/.])\s*(?P<b>\d{{1,2}})(?P=s)\s*(?P<y>\d{{4}}|\d{{2}}){time}$"
+    )
+    first, second, years = _ints(found, "a", "b", "y")
+    dotted = (found["s"] == ".").to_numpy()
+    if dayfirst is None:
+        dayfirst = _day_first(first[~dotted], second[~dotted])
+    day_first = dotted | dayfirst
+    years = np.where(years < 100, np.where(years <= 68, 2000 + years, 1900 + years), years)
+    year[found.index] = years
+    day[found.index] = np.where(day_first, first, second)
+    month[found.index] = np.where(day_first, second, first)
+    found = take(r"^(?P<n>\d{5})(?:\.\d+)?$")
+    serial[found.index] = _ints(found, "n")[0]
+
+    dates = _from_parts(year, month, day)
+    in_range = (serial >= SERIAL_RANGE[0]) & (serial <= SERIAL_RANGE[1])
+    serial_dates = EXCEL_EPOCH + pd.to_timedelta(np.where(in_range, serial, 0), unit="D")
+    dates = np.where(in_range, serial_dates.to_numpy("datetime64[s]"), dates)
+    return _expand(series, codes, dates, (text == "").to_numpy())
+
+
+def clean_text(series: pd.Series) -> pd.Series:
+    """Strip surrounding whitespace and turn blank cells into NaN (str dtype)."""
+    codes, distinct = _factorize(series)
+    stripped = distinct.str.strip()
+    changed = (stripped != distinct) | (stripped == "")
+    if not changed.any():
+        return series.astype("str")  # the common case: nothing to copy
+    values = stripped.where(stripped != "").to_numpy(dtype=object)
+    out = np.where(codes >= 0, values[codes], np.nan)
+    return pd.Series(out, index=series.index, dtype="str", name=series.name)
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+
+def _parse_distinct_numbers(values: pd.Series, fmt: NumberFormat) -> tuple[np.ndarray, np.ndarray]:
+    """Parse distinct strings: (floats, NaN where unreadable; mask of blank-in-effect cells)."""
+    sep = fmt.thousands if fmt.thousands and fmt.thousands != fmt.decimal else ""
+    grouped = rf"\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+|" if sep else ""
+    plain_rx = re.compile(rf"-?(?:{grouped}\d+)(?:{re.escape(fmt.decimal)}\d+)?")
+    result = np.full(len(values), np.nan)
+    blank = np.zeros(len(values), dtype=bool)
+    # Fast path: the plain, well-formed values most columns consist of.
+    plain = values.str.fullmatch(plain_rx).to_numpy(dtype=bool)
+    if plain.any():
+        result[plain] = _to_float(values[plain], sep, fmt.decimal)
+    if not plain.all():
+        rest = values[~plain].str.replace(_CURRENCY_RX, "", regex=True).str.strip(SPACES + "\t")
+        blank[~plain] = (rest == "").to_numpy()  # only a currency sign: an empty cell
+        # Once the currency is gone most values are plain ("€ 1.234,56"); only the rest
+        # (spaces in the number, signs in parentheses or at the end) needs the slow path.
+        plain_now = rest.str.fullmatch(plain_rx).to_numpy(dtype=bool)
+        parsed = np.full(len(rest), np.nan)
+        if plain_now.any():
+            parsed[plain_now] = _to_float(rest[plain_now], sep, fmt.decimal)
+        if not plain_now.all():
+            parsed[~plain_now] = _parse_decorated(rest[~plain_now], sep, fmt.decimal)
+        result[~plain] = parsed
+    result[~np.isfinite(result)] = np.nan  # 1e999 and the like
+    return result, blank
+
+
+def _parse_decorated(text: pd.Series, sep: str, decimal: str) -> np.ndarray:
+    """Slow path for text without currency: spaces, signs in parentheses or at the end."""
+    dec = re.escape(decimal)
+    group = re.escape(SPACES + APOSTROPHES + sep)
+    number = rf"(?:\d{{1,3}}(?:[{group}]\d{{3}})+|\d+)?(?:{dec}\d+)?(?:[eE][-+]?\d+)?"
+    parts = text.str.extract(
+        rf"^(?P<open>[{MINUS}+(]?)[{SPACES}]*(?P<num>{number})[{SPACES}]*(?P<close>[-)]?)$"
+    )
+    has_digit = parts["num"].str.contains(r"\d", regex=True).fillna(False).to_numpy(dtype=bool)
+    opened, closed = parts["open"].fillna(""), parts["close"].fillna("")
+    balanced = ((opened == "(") == (closed == ")")) & ~(opened.isin(list(MINUS)) & (closed == "-"))
+    negative = (opened.isin([*MINUS, "("]) | (closed == "-")).to_numpy()
+    ok = has_digit & balanced.to_numpy()
+    result = np.full(len(text), np.nan)
+    if ok.any():
+        digits = parts["num"][ok].str.replace(f"[{group}]", "", regex=True)
+        result[ok] = _to_float(digits, "", decimal)
+    result[negative] *= -1
+    return result
+
+
+def _to_float(values: pd.Series, sep: str, decimal: str) -> np.ndarray:
+    """Turn validated digit strings (digits, `sep`, `decimal`, sign, exponent) into floats.
+
+    pandas' C tokenizer understands decimal and thousands separators, so one pass over the
+    joined text replaces two rounds of Python-level string replacement (4x faster).
+    """
+    text = "\n".join(values.to_numpy(dtype=object))
+    try:
+        parsed = pd.read_csv(
+            io.StringIO(text),
+            sep="\x1f",
+            header=None,
+            names=["value"],
+            dtype="float64",
+            decimal=decimal,
+            thousands=sep or None,
+            quoting=csv.QUOTE_NONE,
+            skip_blank_lines=False,
+            engine="c",
+        )["value"].to_numpy()
+    except (ValueError, pd.errors.ParserError):
+        parsed = np.array([])
+    if len(parsed) == len(values):
+        return parsed
+    cleaned = values.str.replace(sep, "", regex=False) if sep else values
+    cleaned = cleaned.str.replace(decimal, ".", regex=False)
+    return pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype="float64")
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+
+def _ints(found: pd.DataFrame, *names: str) -> list[np.ndarray]:
+    return [pd.to_numeric(found[name]).to_numpy(dtype="float64") for name in names]
+
+
+def _day_first(first: np.ndarray, second: np.ndarray) -> bool:
+    """Day first unless the column shows a month-first date (second part over 12)."""
+    day_evidence, month_evidence = int((first > 12).sum()), int((second > 12).sum())
+    return not month_evidence > day_evidence
+
+
+def _from_parts(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Build datetime64[s] from parts; impossible dates and odd years become NaT."""
+    ok = ~np.isnan(year) & (year >= YEAR_RANGE[0]) & (year <= YEAR_RANGE[1])
+    out = np.full(len(year), np.datetime64("NaT", "s"))
+    if ok.any():
+        parts = pd.DataFrame({"year": year[ok], "month": month[ok], "day": day[ok]})
+        out[ok] = pd.to_datetime(parts, errors="coerce").to_numpy("datetime64[s]")
+    return out
+
+
+# --- shared --------------------------------------------------------------------------------
+
+
+def distinct_values(series: pd.Series) -> pd.Series:
+    """The column's non-empty values, deduplicated unless nearly all are distinct anyway."""
+    return _factorize(series)[1]
+
+
+def _factorize(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Codes per row (-1 for empty) and the values to parse once each, as a str Series.
+
+    Columns that are mostly distinct (amounts, names) skip the hashing: every non-empty
+    cell is its own entry, which costs less than finding the few repeats.
+    """
+    head = series.iloc[:50_000].dropna()
+    if len(head) >= 1_000 and head.nunique() > 0.9 * len(head):
+        present = series.notna().to_numpy()
+        codes = np.where(present, np.cumsum(present) - 1, -1)
+        return codes, pd.Series(series.to_numpy()[present], dtype="str")
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    return codes, pd.Series(np.asarray(uniques, dtype=object), dtype="str")
+
+
+def _expand(
+    series: pd.Series, codes: np.ndarray, values: np.ndarray, blank: np.ndarray | None = None
+) -> tuple[pd.Series, pd.Series]:
+    """Map per-distinct results back to rows: (values, bad) aligned with `series`."""
+    missing = np.isnat(values) if values.dtype.kind == "M" else np.isnan(values)
+    if blank is None:
+        blank = np.zeros(len(values), dtype=bool)
+    present = codes >= 0
+    empty = np.datetime64("NaT", "s") if values.dtype.kind == "M" else np.nan
+    if len(values):
+        out = np.where(present, values[codes], empty).astype(values.dtype)
+        bad = present & (missing & ~blank)[codes]
+    else:
+        out = np.full(len(codes), empty, dtype=values.dtype)
+        bad = np.zeros(len(codes), dtype=bool)
+    return (
+        pd.Series(out, index=series.index, name=series.name),
+        pd.Series(bad, index=series.index, name=series.name),
+    )
