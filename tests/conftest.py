@@ -5,9 +5,14 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from icp_site.models import Membership, Organization, Role
 from tests.factories import PASSWORD, MembershipFactory, OrganizationFactory
+
+# These machines are shared and noisy: a per-example deadline only makes tests flaky.
+hypothesis_settings.register_profile("icp", deadline=None)
+hypothesis_settings.load_profile("icp")
 
 
 @dataclass
