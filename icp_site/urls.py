@@ -19,4 +19,5 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("customers/", include("portfolio.urls")),
+    path("workshops/", include("profiles.urls")),
 ]

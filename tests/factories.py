@@ -1,11 +1,14 @@
 """factory_boy factories shared by the tests."""
 
+import datetime
 from decimal import Decimal
 
 import factory
 
 from icp_site.models import Membership, Organization, Role, User
 from portfolio.models import Customer, Dataset
+from profiles.models import Workshop
+from profiles.services import workshop_create
 
 PASSWORD = "correct horse battery staple"
 
@@ -60,3 +63,21 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     external_id = factory.Sequence(lambda n: f"C-{n}")
     revenue = Decimal("1000.00")
     seats = 3
+
+
+class WorkshopFactory(factory.django.DjangoModelFactory):
+    """A workshop with its six steps, made through the service like the app makes them."""
+
+    class Meta:
+        model = Workshop
+
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Workshop {n}")
+    date = datetime.date(2026, 11, 23)
+    dataset = factory.SubFactory(
+        DatasetFactory, organization=factory.SelfAttribute("..organization")
+    )
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return workshop_create(user=None, participants=(), **kwargs)

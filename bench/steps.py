@@ -1,0 +1,301 @@
+"""Server time of the workshop's step pages and htmx updates on a large customer list.
+
+    .venv/bin/python bench/steps.py [--customers 100000] [--runs 5]
+
+Creates a throwaway organisation with N customers (COPY into the database), a leader and a
+workshop with steps 1-3 saved, then measures through Django's test client each step page
+(GET) and each htmx update (POST that saves and answers #results), next to the bare
+computation the page needs (loading the DataFrame plus the analysis call, no rendering).
+Prints a table; the last line is one JSON object. Deletes the organisation afterwards.
+"""
+
+import argparse
+import datetime
+import gzip
+import io
+import json
+import os
+import re
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icp_site.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import numpy as np  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.staticfiles import finders  # noqa: E402
+from django.db import connection, models  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from icp_site.models import Membership, Organization, Role, User  # noqa: E402
+from portfolio import analysis  # noqa: E402
+from portfolio.models import Customer, Dataset  # noqa: E402
+from profiles import data, services  # noqa: E402
+from profiles.models import WorkshopStep  # noqa: E402
+
+PAGE_LIMIT_KB = 500
+UPDATE_LIMIT_KB = 50
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    suffix = uuid.uuid4().hex[:8]
+    org = Organization.objects.create(name=f"Bench {suffix}", slug=f"bench-{suffix}")
+    user = User.objects.create_user(f"bench-{suffix}@example.invalid", None, name="Bench")
+    try:
+        Membership.objects.create(organization=org, user=user, role=Role.LEADER)
+        started = time.perf_counter()
+        dataset = make_dataset(org, args.customers)
+        print(f"{args.customers:,} customers created in {time.perf_counter() - started:.1f} s")
+        results, page_weight = measure(org, user, dataset, args.runs)
+    finally:
+        org.delete()
+        user.delete()
+    report(args.customers, results, page_weight)
+
+
+# --------------------------------------------------------------------------- data
+
+
+def make_dataset(org, count: int) -> Dataset:
+    """A SaaS-like list: 57.5 % small, 30 % medium, 12.5 % large by seats, written with COPY."""
+    fields = ["name", "external_id", "seats", "revenue", "margin", "sales_cycle_days"]
+    dataset = Dataset.objects.create(
+        organization=org,
+        name=f"bench-{count}.csv",
+        mapping={field: field for field in [*fields, "customer_since"]},
+        rows_imported=count,
+    )
+    rng = np.random.default_rng(42)
+    kind = rng.choice(3, size=count, p=[0.575, 0.30, 0.125])
+    seats = np.select(
+        [kind == 0, kind == 1],
+        [rng.integers(1, 6, count), rng.integers(6, 21, count)],
+        np.minimum(400, 21 + rng.exponential(40, count)).astype(int),
+    )
+    revenue = np.round(seats * rng.uniform(450, 750, count), 2)
+    margin = np.round(rng.uniform(15, 75, count), 1)
+    cycle = rng.integers(7, 150, count).astype(object)
+    cycle[rng.random(count) < 0.03] = None  # some customers lack sales-cycle data
+    since = datetime.date(2016, 1, 1) + np.array(
+        [datetime.timedelta(days=int(d)) for d in rng.integers(0, 3000, count)]
+    )
+    fixed = [
+        "organization_id",
+        "dataset_id",
+        "row_number",
+        "name",
+        "external_id",
+        "revenue",
+        "seats",
+        "margin",
+        "sales_cycle_days",
+        "customer_since",
+    ]
+    # The other text columns are NOT NULL without a database default.
+    blanks = [
+        f.column
+        for f in Customer._meta.concrete_fields
+        if isinstance(f, models.CharField) and f.column not in fixed
+    ]
+    columns = [*fixed, *blanks, "extra"]
+    blank_chars = len(blanks)
+    with connection.cursor() as cursor:
+        sql = f"COPY portfolio_customer ({', '.join(columns)}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+            for i in range(count):
+                copy.write_row(
+                    (
+                        org.pk,
+                        dataset.pk,
+                        i + 2,
+                        f"Customer {i:07d}",
+                        f"B-{i:07d}",
+                        revenue[i],
+                        int(seats[i]),
+                        margin[i],
+                        cycle[i],
+                        since[i],
+                        *([""] * blank_chars),
+                        "{}",
+                    )
+                )
+        cursor.execute("ANALYZE portfolio_customer")
+    return dataset
+
+
+# --------------------------------------------------------------------------- timing
+
+
+def timed(function, runs: int) -> tuple[float, object]:
+    """Median milliseconds of `runs` calls after one warm-up, and the last result."""
+    result = function()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = function()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), result
+
+
+def gzipped(content: bytes) -> int:
+    return len(gzip.compress(content, compresslevel=6))
+
+
+def measure(org, user, dataset, runs):
+    workshop = services.workshop_create(
+        organization=org,
+        user=user,
+        title="Bench",
+        date=datetime.date.today(),
+        dataset=dataset,
+        participants=[user],
+    )
+    for number, inputs in SAVED.items():
+        step = WorkshopStep.objects.get(workshop=workshop, number=number)
+        services.workshop_step_save(step=step, user=user, inputs=inputs, version=step.version)
+    client = Client()
+    client.force_login(user)
+    client.post("/organisation/switch/", {"organization": org.pk})
+    step1 = WorkshopStep.objects.get(workshop=workshop, number=1).inputs
+    main_group = WorkshopStep.objects.get(workshop=workshop, number=2).inputs["main_group"]
+
+    def bare(number):
+        """What the page needs: the frame(s) from the database and the analysis calls."""
+        if number == 3:
+            group = data.group_frame(
+                dataset,
+                metric="seats",
+                thresholds=step1["thresholds"],
+                group=main_group,
+                criterion="revenue",
+            )
+            analysis.rank_best(group, goal="revenue", today=datetime.date.today())
+            analysis.pareto(group)
+            return
+        frame = data.size_frame(dataset, step1["metric"])
+        groups = analysis.group_by_size(frame, metric="seats", thresholds=step1["thresholds"])
+        if number == 2:
+            analysis.main_stream(groups)
+
+    results = []
+    first_page = None
+    for number in (1, 2, 3):
+        url = f"/workshops/{workshop.pk}/step/{number}/"
+        bare_ms, _ = timed(lambda number=number: bare(number), runs)
+        page_ms, response = timed(lambda url=url: client.get(url), runs)
+        assert response.status_code == 200, response.status_code
+        first_page = first_page or response.content
+        results.append(
+            {
+                "name": f"step {number}",
+                "kind": "page",
+                "ms": round(page_ms, 1),
+                "bare_ms": round(bare_ms, 1),
+                "bytes": gzipped(response.content),
+            }
+        )
+        update = Updater(client, workshop, number)
+        update_ms, response = timed(update, runs)
+        assert response.status_code == 200 and b"Not saved" not in response.content
+        results.append(
+            {
+                "name": f"step {number}",
+                "kind": "update",
+                "ms": round(update_ms, 1),
+                "bare_ms": round(bare_ms, 1),
+                "bytes": gzipped(response.content),
+            }
+        )
+    return results, page_weight(first_page)
+
+
+SAVED = {
+    1: {"metric": "seats", "preset": "method", "thresholds": [5, 20]},
+    2: {"main_group": "", "focus": "", "reason": ""},
+    3: {"goal": "revenue", "n_mode": "default", "n": None},
+}
+# Each update flips between two real changes, so every POST saves and recomputes.
+UPDATES = {
+    1: [
+        {"metric": "seats", "preset": "custom", "small_max": "5", "medium_max": "21"},
+        {"metric": "seats", "preset": "custom", "small_max": "5", "medium_max": "20"},
+    ],
+    2: [
+        {"main_group": "large", "focus": "profit", "reason": "bench"},
+        {"main_group": "large", "focus": "", "reason": ""},
+    ],
+    3: [
+        {"goal": "revenue", "n_mode": "10", "n": ""},
+        {"goal": "revenue", "n_mode": "20", "n": ""},
+    ],
+}
+
+
+class Updater:
+    def __init__(self, client, workshop, number):
+        self.client, self.workshop, self.number, self.calls = client, workshop, number, 0
+
+    def __call__(self):
+        step = WorkshopStep.objects.get(workshop=self.workshop, number=self.number)
+        fields = UPDATES[self.number][self.calls % 2]
+        self.calls += 1
+        return self.client.post(
+            f"/workshops/{self.workshop.pk}/step/{self.number}/save/",
+            {**fields, "version": step.version},
+            HTTP_HX_REQUEST="true",
+        )
+
+
+def page_weight(html: bytes) -> dict:
+    """Gzipped bytes of a step page's first load: HTML plus its CSS and scripts."""
+    text = html.decode()
+    assets = re.findall(r'<(?:script src|link rel="stylesheet" href)="/static/([^"]+)"', text)
+    sizes = {"HTML": gzipped(html)}
+    for asset in assets:
+        sizes[asset] = gzipped(Path(finders.find(asset)).read_bytes())
+    return sizes
+
+
+# --------------------------------------------------------------------------- report
+
+
+def report(customers: int, results: list[dict], weight: dict) -> None:
+    limit = 300 if customers <= 100_000 else 1000
+    out = io.StringIO()
+    out.write(f"\nWorkshop steps with {customers:,} customers (median, ms)\n")
+    out.write(f"{'':8} {'kind':7} {'server':>8} {'bare':>8} {'ratio':>6} {'gzip KB':>8}  target\n")
+    for row in results:
+        ratio = row["ms"] / row["bare_ms"] if row["bare_ms"] else float("inf")
+        size_limit = PAGE_LIMIT_KB if row["kind"] == "page" else UPDATE_LIMIT_KB
+        ok = row["ms"] < limit and (customers > 100_000 or ratio <= 3)
+        ok = ok and (row["kind"] == "page" or row["bytes"] / 1024 <= size_limit)
+        out.write(
+            f"{row['name']:8} {row['kind']:7} {row['ms']:8.1f} {row['bare_ms']:8.1f} "
+            f"{ratio:6.2f} {row['bytes'] / 1024:8.1f}  {'ok' if ok else 'MISSED'}\n"
+        )
+    total = sum(weight.values())
+    out.write("\nFirst load of step 1, gzipped:\n")
+    for name, size in weight.items():
+        out.write(f"  {name:40} {size / 1024:8.1f} KB\n")
+    verdict = "ok" if total / 1024 <= PAGE_LIMIT_KB else "MISSED"
+    out.write(f"  {'total':40} {total / 1024:8.1f} KB  (limit {PAGE_LIMIT_KB} KB: {verdict})\n")
+    print(out.getvalue())
+    print(json.dumps({"customers": customers, "results": results}))
+
+
+if __name__ == "__main__":
+    main()

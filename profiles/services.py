@@ -1,0 +1,172 @@
+"""Writes of the workshop: create one, save a step's inputs."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from icp_site.models import Membership
+from portfolio.analysis import SelectionError, ThresholdError
+from portfolio.models import Dataset
+from profiles import results, steps
+from profiles.models import Workshop, WorkshopStep
+
+PRESETS_FROM_DATA = ("method", "thirds", "cumulative")
+
+
+class StaleVersion(Exception):
+    """The step changed since the editor loaded it; `step` is the current state."""
+
+    def __init__(self, step: WorkshopStep):
+        super().__init__(f"Step {step.number} is at version {step.version}.")
+        self.step = step
+
+
+def workshop_create(
+    *, organization, user, title: str, date, dataset: Dataset | None, participants=(), based_on=None
+) -> Workshop:
+    """Create a workshop of `organization` with its six (empty) steps."""
+    if dataset is not None and dataset.organization_id != organization.pk:
+        raise ValidationError({"dataset": _("Choose one of your organisation's customer lists.")})
+    participants = list(participants)
+    members = set(
+        Membership.objects.for_organization(organization).values_list("user_id", flat=True)
+    )
+    if any(person.pk not in members for person in participants):
+        raise ValidationError({"participants": _("Participants must be members.")})
+    if based_on is not None and based_on.organization_id != organization.pk:
+        raise ValidationError(_("A workshop can only be based on one of your own."))
+    with transaction.atomic():
+        workshop = Workshop.objects.create(
+            organization=organization,
+            title=title,
+            date=date,
+            dataset=dataset,
+            created_by=user,
+            based_on=based_on,
+        )
+        workshop.participants.set(participants)
+        previous = {}
+        if based_on is not None:
+            previous = {s.number: s.inputs for s in based_on.steps.all()}
+        WorkshopStep.objects.bulk_create(
+            WorkshopStep(workshop=workshop, number=number, inputs=previous.get(number, {}))
+            for number in steps.STEP_NUMBERS
+        )
+    return workshop
+
+
+def default_metric(metric_keys) -> str:
+    """Seats when the list has them (the method's example), else the first numeric column."""
+    if "seats" in metric_keys or not metric_keys:
+        return "seats"
+    return metric_keys[0]
+
+
+def saved_inputs(workshop: Workshop, number: int, data: results.WorkshopData) -> dict:
+    """The inputs of a step as saved, or its defaults."""
+    saved = WorkshopStep.objects.filter(workshop=workshop, number=number).values_list(
+        "inputs", flat=True
+    )
+    default = steps.default_inputs(number, metric=default_metric(data.metric_keys))
+    return {**default, **(saved.first() or {})}
+
+
+def workshop_step_save(
+    *,
+    step: WorkshopStep,
+    user,
+    inputs: dict,
+    version: int,
+    workshop_data: results.WorkshopData | None = None,
+) -> WorkshopStep:
+    """Validate and save a step's inputs; refuse a stale `version`; ask dependents for review.
+
+    Saving a step also counts as reviewing it. Returns the saved step (unchanged when the
+    inputs were the same and nothing needed a review).
+    """
+    workshop = step.workshop
+    data = workshop_data or results.WorkshopData(workshop)
+    with transaction.atomic():
+        current = WorkshopStep.objects.select_for_update().get(pk=step.pk)
+        if current.version != version:
+            raise StaleVersion(current)
+        previous = {**steps.default_inputs(current.number), **current.inputs}
+        prepared = _prepare(current.number, previous, dict(inputs), workshop, data)
+        cleaned = steps.clean_inputs(current.number, prepared, metrics=data.metric_keys)
+        cleaned, done = _complete(current.number, cleaned, workshop, data)
+        if cleaned == current.inputs and current.version and not current.needs_review:
+            return current
+        affects_later = steps.outputs_changed(current.number, current.inputs, cleaned)
+        current.inputs = cleaned
+        current.done = done
+        current.needs_review = False
+        current.version += 1
+        current.updated_by = user
+        current.save()
+        if affects_later and (later := steps.dependents(current.number)):
+            # Only steps the team has already worked on; an untouched step has nothing to review.
+            WorkshopStep.objects.filter(workshop=workshop, number__in=later, version__gt=0).update(
+                needs_review=True, updated_at=timezone.now()
+            )
+        Workshop.objects.filter(pk=workshop.pk).update(
+            revision=F("revision") + 1, updated_at=timezone.now()
+        )
+    return current
+
+
+def workshop_step_review(
+    *, step: WorkshopStep, user, version: int, workshop_data: results.WorkshopData | None = None
+) -> WorkshopStep:
+    """Mark a step as reviewed: keep its inputs, re-derive what the earlier steps decide."""
+    inputs = dict(step.inputs)
+    if step.number == 2 and not inputs.get("overridden"):
+        inputs["main_group"] = ""  # the team went with the proposal: follow the new one
+    return workshop_step_save(
+        step=step, user=user, inputs=inputs, version=version, workshop_data=workshop_data
+    )
+
+
+def _prepare(number: int, previous: dict, inputs: dict, workshop, data) -> dict:
+    """Fill in what the inputs leave to the data: a preset's limits, the proposal."""
+    if number == 1:
+        preset, metric = inputs.get("preset"), inputs.get("metric")
+        switched = preset != previous.get("preset") or metric != previous.get("metric")
+        if switched and preset in PRESETS_FROM_DATA and metric in data.metric_keys:
+            try:
+                inputs["thresholds"] = results.preset_thresholds(data, metric, preset)
+            except ThresholdError as error:
+                message = _(
+                    "This preset cannot split this column into three groups (it needs at least "
+                    "three different values); set the limits by hand."
+                )
+                raise ValidationError({"preset": message}) from error
+        elif not switched and inputs.get("thresholds") != previous.get("thresholds"):
+            inputs["preset"] = "custom"  # somebody typed a limit
+    if number == 2:
+        proposal = results.proposed_group(data, saved_inputs(workshop, 1, data))
+        inputs["main_group"] = inputs.get("main_group") or proposal or ""
+        inputs["overridden"] = bool(proposal) and inputs["main_group"] != proposal
+    return inputs
+
+
+def _complete(number: int, inputs: dict, workshop, data) -> tuple[dict, bool]:
+    """Derive a step's outputs (the selection) and whether the step is done."""
+    if number == 2:
+        result = results.step2(data, saved_inputs(workshop, 1, data), inputs)
+        done = bool(inputs["main_group"]) and (not result.stream.too_close or bool(inputs["focus"]))
+        return inputs, done
+    if number == 3:
+        step2 = saved_inputs(workshop, 2, data)
+        step1 = saved_inputs(workshop, 1, data)
+        main_group = step2["main_group"] or results.proposed_group(data, step1)
+        try:
+            result = results.step3(data, step1, main_group, inputs)
+        except SelectionError as error:
+            raise ValidationError({"included": str(error)}) from error
+        inputs = {**inputs, "selection": result.selection_ids}
+        return inputs, bool(inputs["selection"])
+    return inputs, number == 1
