@@ -65,8 +65,9 @@ def _plain(obj: Any) -> Any:
 def _figure(data: Iterable[Any], title: str, **layout: Any) -> dict[str, Any]:
     base = {
         "template": "none",  # the default template would add ~7 KB to every chart
-        "title": {"text": title},
-        "font": {"family": "system-ui, sans-serif", "size": 13},
+        "title": {"text": title, "font": {"size": 20}},
+        # Large enough to read on a projector from the back of a meeting room.
+        "font": {"family": "system-ui, sans-serif", "size": 16},
         "margin": {"l": 60, "r": 60, "t": 60, "b": 100},
         # Below the plot, clear of the x axis title.
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.25},
