@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from icp_site.models import Role
+from icp_site.models import Organization, Role
 
 
 class MemberAddForm(forms.Form):
@@ -22,3 +22,14 @@ class LanguageForm(forms.Form):
 
 class OrganizationSwitchForm(forms.Form):
     organization = forms.IntegerField()
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "default_language"]
+        help_texts = {
+            "default_language": _(
+                "Used when neither the member nor their browser asks for a language."
+            )
+        }

@@ -12,7 +12,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from icp_site import services
 from icp_site.access import MemberRequest, admin_required, member_required, user_required
-from icp_site.forms import LanguageForm, MemberAddForm, OrganizationSwitchForm, RoleForm
+from icp_site.forms import (
+    LanguageForm,
+    MemberAddForm,
+    OrganizationForm,
+    OrganizationSwitchForm,
+    RoleForm,
+)
 from icp_site.middleware import SESSION_KEY
 from icp_site.models import Membership
 from portfolio.models import Customer, Dataset
@@ -46,9 +52,26 @@ def members(request: MemberRequest):
     return render(request, "icp_site/members.html", _members_context(request, MemberAddForm()))
 
 
-def _members_context(request, add_form):
+def _members_context(request, add_form, organization_form=None):
     rows = Membership.objects.for_organization(request.organization).select_related("user")
-    return {"memberships": rows, "add_form": add_form, "role_form": RoleForm()}
+    return {
+        "memberships": rows,
+        "add_form": add_form,
+        "role_form": RoleForm(),
+        "organization_form": organization_form or OrganizationForm(instance=request.organization),
+    }
+
+
+@require_POST
+@admin_required
+def organization_settings(request: MemberRequest):
+    form = OrganizationForm(request.POST, instance=request.organization)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The organisation's settings were saved."))
+        return redirect("members")
+    context = _members_context(request, MemberAddForm(), organization_form=form)
+    return render(request, "icp_site/members.html", context, status=400)
 
 
 @require_POST

@@ -114,3 +114,28 @@ def test_member_pages_escape_names(team):
     response = team.client("admin").get(reverse("members"))
     assert "<script>alert(1)</script>" not in response.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+
+
+def test_admin_sets_the_organisations_name_and_default_language(team):
+    response = team.client("admin").post(
+        reverse("organization_settings"), {"name": "Acme Sverige AB", "default_language": "sv"}
+    )
+    assert response.status_code == 302
+    team.organization.refresh_from_db()
+    assert (team.organization.name, team.organization.default_language) == ("Acme Sverige AB", "sv")
+
+
+def test_an_empty_organisation_name_is_refused(team):
+    response = team.client("admin").post(
+        reverse("organization_settings"), {"name": "", "default_language": "sv"}
+    )
+    assert response.status_code == 400
+    team.organization.refresh_from_db()
+    assert team.organization.name == "Acme AB"
+
+
+def test_only_admins_change_the_organisation(team):
+    response = team.client("leader").post(
+        reverse("organization_settings"), {"name": "Hijacked", "default_language": "de"}
+    )
+    assert response.status_code == 403
