@@ -43,13 +43,27 @@ def test(args: list[str]) -> int:
     return subprocess.call([sys.executable, "-m", "pytest", *args], cwd=ROOT)
 
 
+LANGUAGES = ["de", "sv", "zh_Hans"]
+
+
+def messages(args: list[str]) -> int:
+    """Extract marked strings into locale/*.po and compile them (needs gettext)."""
+    extract = [*MANAGE, "makemessages", "--no-obsolete", "--no-location"]
+    extract += ["--ignore=.venv/*", "--ignore=bench/*", "--ignore=tests/*", "--ignore=.data/*"]
+    extract += [f"--locale={language}" for language in LANGUAGES]
+    subprocess.run(extract, check=True, cwd=ROOT)
+    return subprocess.call([*MANAGE, "compilemessages", "--ignore=.venv/*"], cwd=ROOT)
+
+
 def main() -> int:
     command, *args = sys.argv[1:] or ["help"]
     if command == "run":
         return run(args)
     if command == "test":
         return test(args)
-    print("usage: python -m icp_site.devtool run|test [args]")
+    if command == "messages":
+        return messages(args)
+    print("usage: python -m icp_site.devtool run|test|messages [args]")
     return 2
 
 

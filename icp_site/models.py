@@ -138,3 +138,63 @@ class Membership(models.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+
+# --------------------------------------------------------------------------- API tokens
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def for_organization(self, organization):
+        """Tokens of the organisation's members."""
+        return self.filter(organization=organization)
+
+    def active(self):
+        """Tokens not revoked."""
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A member's personal API token; only the SHA-256 of its secret is stored."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    # Removing a member from the organisation deletes their tokens with the membership.
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("starts with"), max_length=16, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class ApiRequestCount(models.Model):
+    """Requests of one API client in one fixed minute: the rate limit, shared by all workers."""
+
+    client = models.CharField(max_length=40)  # "token:<id>" or "user:<id>"
+    window = models.DateTimeField()  # the minute the requests fall in
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "window"], name="one_count_per_window")
+        ]
+        indexes = [models.Index(fields=["window"], name="api_request_count_window")]
+
+    def __str__(self):
+        return f"{self.client} @ {self.window:%H:%M}: {self.count}"

@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "icp_site.context_processors.tenancy",
+                "profiles.context_processors.review_banner",
             ],
         },
     },
@@ -133,7 +134,9 @@ LANGUAGES = [
     ("sv", _("Swedish")),
     ("zh-hans", _("Simplified Chinese")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# LOCALE_DIR lets the catalogue test extract into a scratch copy.
+LOCALE_PATHS = [Path(env_str("LOCALE_DIR", str(BASE_DIR / "locale")))]
+FORMAT_MODULE_PATH = ["icp_site.formats"]
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Stockholm")
 USE_TZ = True
@@ -156,6 +159,14 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
+
+# Customer imports: the size and row limits of one file, and the size above which an
+# import runs in the background worker instead of the request.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 1_000_000)
+IMPORT_INLINE_BYTES = env_int("IMPORT_INLINE_BYTES", 2 * 1024 * 1024)
+# Uploads bigger than this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # E-mail (Django 6.1 MAILERS). Without EMAIL_HOST, mail is printed to the console.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ICP Workshop <icp@localhost>")

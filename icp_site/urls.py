@@ -20,5 +20,10 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("customers/", include("portfolio.urls")),
+    path("analysis/", include("portfolio.analysis_urls")),
     path("workshops/", include("profiles.urls")),
+    path("reviews/", include("profiles.review_urls")),
+    path("profile/", include("profiles.rep_urls")),
+    path("api/", include("profiles.api_urls")),
+    path("account/tokens/", include("icp_site.token_urls")),
 ]

@@ -1,12 +1,35 @@
-"""Customer pages."""
+"""Customer pages: the datasets, the customer list, and the import (upload, mapping, problems)."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.db.models import F
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
-from icp_site.access import MemberRequest, member_required
-from portfolio.models import Customer, Dataset
+from icp_site.access import MemberRequest, admin_required, leader_required, member_required
+from portfolio import previews
+from portfolio.forms import SIZE_CHOICES, CustomerFilterForm, MappingForm, PeriodForm, UploadForm
+from portfolio.importers import ImportFileError
+from portfolio.models import Customer, Dataset, DatasetKind, ImportState, ImportUpload
+from portfolio.services import (
+    FACET_FIELDS,
+    FACET_LIMIT,
+    DatasetInUse,
+    dataset_delete,
+    dataset_is_deletable,
+    dataset_reaggregate,
+    import_upload_create,
+    import_upload_options_save,
+    import_upload_queue,
+    import_upload_run,
+)
+from portfolio.tasks import import_upload
 
 SORTABLE = {
     "name",
@@ -17,33 +40,274 @@ SORTABLE = {
     "employees",
     "owner",
     "customer_since",
+    "order_count",
 }
+SIZE_FILTERS = {
+    "small": {"seats__lte": 5},
+    "medium": {"seats__gte": 6, "seats__lte": 20},
+    "large": {"seats__gte": 21},
+    "unknown": {"seats__isnull": True},
+}
+PAGE_SIZE = 50
+PROBLEMS_PAGE_SIZE = 100
+
+
+# --- customers -----------------------------------------------------------------------------
 
 
 @require_GET
 @member_required
 @vary_on_headers("HX-Request")
 def customers(request: MemberRequest):
-    datasets = Dataset.objects.for_organization(request.organization)
-    dataset = None
+    datasets = Dataset.objects.for_organization(request.organization).select_related("uploaded_by")
     if request.GET.get("dataset", "").isdigit():
         dataset = get_object_or_404(datasets, pk=request.GET["dataset"])
     else:
         dataset = datasets.first()
-    query = request.GET.get("q", "").strip()
-    sort = request.GET.get("sort", "name")
+    context = {"datasets": datasets, "dataset": dataset, "list_url": reverse("customers")}
+    if dataset is not None:
+        context.update(_customer_list(request, dataset))
+    if request.htmx:
+        return render(request, "portfolio/customers.html#table", context)
+    uploads = (
+        ImportUpload.objects.for_organization(request.organization)
+        .without_content()
+        .exclude(state=ImportState.DONE)
+    )
+    context["uploads"] = uploads[:10]
+    return render(request, "portfolio/customers.html", context)
+
+
+@require_GET
+@member_required
+@vary_on_headers("HX-Request")
+def dataset_detail(request: MemberRequest, pk: int):
+    dataset = get_object_or_404(
+        Dataset.objects.for_organization(request.organization).select_related("uploaded_by"),
+        pk=pk,
+    )
+    context = {
+        "dataset": dataset,
+        "list_url": reverse("dataset_detail", args=[dataset.pk]),
+        "deletable": dataset_is_deletable(dataset),
+        "period_form": PeriodForm(initial={"period": dataset.period or "all"}),
+        **_customer_list(request, dataset),
+    }
+    if request.htmx:
+        return render(request, "portfolio/dataset.html#table", context)
+    return render(request, "portfolio/dataset.html", context)
+
+
+def _customer_list(request, dataset: Dataset) -> dict:
+    """Search, filter, sort and paginate a dataset's customers (the shared table partial)."""
+    form = CustomerFilterForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    rows = Customer.objects.for_organization(request.organization).in_dataset(dataset)
+    if data.get("q"):
+        rows = rows.filter(name__icontains=data["q"])
+    for name in ("industry", "country", "owner"):
+        if data.get(name):
+            rows = rows.filter(**{name: data[name]})
+    if data.get("size") in SIZE_FILTERS:
+        rows = rows.filter(**SIZE_FILTERS[data["size"]])
+    sort = data.get("sort") or "name"
     field = sort.removeprefix("-")
     if field not in SORTABLE:
         sort, field = "name", "name"
-    rows = Customer.objects.none()
-    if dataset is not None:
-        rows = Customer.objects.for_organization(request.organization).in_dataset(dataset)
-        if query:
-            rows = rows.filter(name__icontains=query)
-        rows = rows.order_by(f"{'-' if sort.startswith('-') else ''}{field}", "pk")
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    context = {"datasets": datasets, "dataset": dataset, "page": page, "q": query, "sort": sort}
-    template = "portfolio/customers.html"
+    if field == "name":
+        rows = rows.order_by(sort, "-pk" if sort.startswith("-") else "pk")
+    else:
+        # Empty values last in both directions, as a spreadsheet sorts them.
+        column = F(field)
+        descending = sort.startswith("-")
+        order = column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
+        rows = rows.order_by(order, "pk")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    facets = dataset.facets or {
+        name: Customer.objects.in_dataset(dataset)
+        .exclude(**{name: ""})
+        .order_by(name)
+        .values_list(name, flat=True)
+        .distinct()[:FACET_LIMIT]
+        for name in FACET_FIELDS
+    }
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("sort", None)
+    sort_columns = [
+        ("name", _("Name"), False),
+        ("-revenue" if sort != "-revenue" else "revenue", _("Revenue with us"), True),
+        ("-seats" if sort != "-seats" else "seats", _("Seats"), True),
+        ("industry", _("Industry"), False),
+        ("country", _("Country"), False),
+        ("-employees" if sort != "-employees" else "employees", _("Employees"), True),
+        ("owner", _("Owner"), False),
+        ("customer_since", _("Customer since"), False),
+    ]
+    if dataset.kind == DatasetKind.ORDERS:
+        sort_columns.append(
+            ("-order_count" if sort != "-order_count" else "order_count", _("Orders"), True)
+        )
+    return {
+        "page": page,
+        "size_choices": SIZE_CHOICES,
+        "sort_columns": sort_columns,
+        "dataset_url": reverse("dataset_detail", args=[dataset.pk]),
+        "filters": data,
+        "sort": sort,
+        "facets": facets,
+        "query": query.urlencode(),
+        "extra_columns": dataset.extra_columns,
+    }
+
+
+@require_POST
+@admin_required
+def dataset_delete_view(request: MemberRequest, pk: int):
+    dataset = get_object_or_404(Dataset.objects.for_organization(request.organization), pk=pk)
+    try:
+        dataset_delete(dataset=dataset)
+    except DatasetInUse:
+        messages.error(request, _("A saved profile refers to this customer list; it is kept."))
+        return redirect("dataset_detail", pk=pk)
+    messages.success(request, _("The customer list “%(name)s” was deleted.") % {"name": dataset})
+    return redirect("customers")
+
+
+@require_POST
+@leader_required
+def dataset_aggregate(request: MemberRequest, pk: int):
+    dataset = get_object_or_404(
+        Dataset.objects.for_organization(request.organization).filter(kind=DatasetKind.ORDERS),
+        pk=pk,
+    )
+    form = PeriodForm(request.POST)
+    if form.is_valid():
+        dataset_reaggregate(dataset=dataset, period=form.cleaned_data["period"])
+        messages.success(request, _("The customers' figures were added up again."))
+    return redirect("dataset_detail", pk=pk)
+
+
+# --- import --------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@leader_required
+def import_upload_view(request: MemberRequest):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = import_upload_create(
+            organization=request.organization, user=request.user, file=form.cleaned_data["file"]
+        )
+        return redirect("import_mapping", pk=upload.pk)
+    status = 400 if form.errors else 200
+    context = {"form": form, "max_bytes": settings.IMPORT_MAX_BYTES}
+    return render(request, "portfolio/import_upload.html", context, status=status)
+
+
+def _upload(request: MemberRequest, pk: int) -> ImportUpload:
+    return get_object_or_404(
+        ImportUpload.objects.for_organization(request.organization)
+        .without_content()
+        .select_related("organization", "uploaded_by"),
+        pk=pk,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@leader_required
+@vary_on_headers("HX-Request")
+def import_mapping(request: MemberRequest, pk: int):
+    upload = _upload(request, pk)
+    if upload.state == ImportState.DONE:
+        return redirect("dataset_detail", pk=upload.dataset_id)
+    if upload.is_busy:
+        return redirect("import_detail", pk=upload.pk)
+    try:
+        sheet = (request.POST or request.GET).get("sheet") or upload.options.get("sheet")
+        sample = previews.read_sample(upload, sheet=sheet or None)
+    except ImportFileError as error:
+        return render(
+            request,
+            "portfolio/import_detail.html",
+            {"upload": upload, "file_error": previews.file_error_text(error.code)},
+            status=400,
+        )
+    initial = previews.initial_options(upload, sample)
+    data = request.POST if request.method == "POST" else (request.GET if request.htmx else None)
+    form = MappingForm(data, initial=initial, columns=sample.raw.columns, sheets=sample.raw.sheets)
+    if request.method == "POST" and form.is_valid():
+        import_upload_options_save(upload=upload, options=form.options())
+        return _start(request, upload)
+    # The preview follows what the form says, even before it is valid (a name still missing).
+    options = previews.options_from_initial(data if data is not None else initial)
+    context = {"upload": upload, "form": form, "preview": previews.preview(sample, options)}
+    if request.htmx and request.method == "GET":
+        return render(request, "portfolio/import_mapping.html#preview", context)
+    return render(
+        request, "portfolio/import_mapping.html", context, status=400 if form.errors else 200
+    )
+
+
+def _start(request, upload: ImportUpload, *, skip_invalid: bool = False):
+    """Run small files now; queue big ones for the worker and show their progress."""
+    import_upload_queue(upload=upload, skip_invalid=skip_invalid)
+    if upload.size <= settings.IMPORT_INLINE_BYTES:
+        import_upload_run(upload=upload)
+    else:
+        import_upload.enqueue(upload.pk)
+    upload.refresh_from_db()
+    if upload.state == ImportState.DONE:
+        messages.success(
+            request,
+            _("%(imported)s customers imported, %(skipped)s rows skipped.")
+            % {
+                "imported": upload.dataset.rows_imported,
+                "skipped": upload.dataset.rows_skipped,
+            },
+        )
+        return redirect("dataset_detail", pk=upload.dataset_id)
+    return redirect("import_detail", pk=upload.pk)
+
+
+@leader_required  # before the method check: a rep learns nothing, whatever the method
+@require_GET
+@vary_on_headers("HX-Request")
+def import_detail(request: MemberRequest, pk: int):
+    upload = _upload(request, pk)
+    if request.htmx and not upload.is_busy:
+        if upload.state == ImportState.DONE:
+            return HttpResponseClientRedirect(reverse("dataset_detail", args=[upload.dataset_id]))
+        return HttpResponseClientRefresh()
     if request.htmx:
-        template += "#table"
-    return render(request, template, context)
+        return render(request, "portfolio/import_detail.html#status", {"upload": upload})
+    if upload.state == ImportState.DONE and upload.dataset_id:
+        return redirect("dataset_detail", pk=upload.dataset_id)
+    context = {"upload": upload, "file_error": previews.failure_text(upload)}
+    if upload.state == ImportState.INVALID:
+        report = upload.report
+        problems = Paginator(report.get("errors", []), PROBLEMS_PAGE_SIZE)
+        context.update(
+            report=report,
+            problems=[
+                {**problem, "text": previews.reason_text(problem)}
+                for problem in problems.get_page(request.GET.get("page"))
+            ],
+            problems_page=problems.get_page(request.GET.get("page")),
+            reasons=[
+                (previews.reason_label(code), count)
+                for code, count in sorted(report.get("error_counts", {}).items())
+            ],
+            capped=report.get("error_count", 0) > len(report.get("errors", [])),
+        )
+    return render(request, "portfolio/import_detail.html", context)
+
+
+@require_POST
+@leader_required
+def import_confirm(request: MemberRequest, pk: int):
+    upload = _upload(request, pk)
+    if upload.state != ImportState.INVALID or not upload.report.get("valid_count"):
+        return HttpResponse(_("There is nothing to confirm for this file."), status=409)
+    return _start(request, upload, skip_invalid=True)

@@ -8,6 +8,7 @@ faster than fetching tuples. Money becomes float here and only here.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -161,3 +162,56 @@ def group_frame(
 def today() -> dt.date:
     """The date lifetimes are measured to (a function so tests can pin it)."""
     return dt.date.today()
+
+
+# The whole portfolio's company columns, for the lift under the tables of steps 4-5. A dataset
+# does not change after its import, and every participant's page asks for the same frame.
+@lru_cache(maxsize=4)
+def _population(dataset_id: int, fields: tuple[str, ...]) -> pd.DataFrame:
+    rows = Customer.objects.filter(dataset_id=dataset_id).order_by().values_list(*fields)
+    frame = pd.DataFrame(list(rows), columns=list(fields), dtype=object)
+    for name in fields:
+        kind = Customer._meta.get_field(name).get_internal_type()
+        if name == "id":
+            frame[name] = frame[name].astype("int64")
+        elif kind in ("DecimalField", "IntegerField"):
+            frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
+        elif kind == "CharField" and name not in ("name", "external_id"):
+            # Few distinct values (industry, country...): categories keep a million rows small.
+            frame[name] = frame[name].replace("", None).astype("category")
+    return frame
+
+
+def population_frame(dataset: Dataset | None, columns: dict[str, str]) -> pd.DataFrame | None:
+    """Every customer's values of the given fields, named by table column ({column: field})."""
+    if dataset is None or not columns:
+        return None
+    frame = _population(dataset.pk, CUSTOMER_FIELDS)
+    return pd.DataFrame({column: frame[field] for column, field in columns.items()})
+
+
+CUSTOMER_FIELDS = (
+    "id",
+    "name",
+    "revenue",
+    "seats",
+    "margin",
+    "sales_cycle_days",
+    "customer_since",
+    "industry",
+    "customer_type",
+    "employees",
+    "country",
+    "company_revenue",
+    "market_position",
+    "growth",
+    "owner",
+    "contract_type",
+)
+
+
+def customers_frame(dataset: Dataset | None) -> pd.DataFrame:
+    """Every customer of the dataset with the fields criteria read (a copy: callers add columns)."""
+    if dataset is None:
+        return pd.DataFrame(columns=list(CUSTOMER_FIELDS))
+    return _population(dataset.pk, CUSTOMER_FIELDS).copy()

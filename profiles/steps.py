@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.analysis import GOALS, GROUPS
+from profiles.diff import ContentError, empty_content, validate_content
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Step:
     depends_on: tuple[int, ...]
     # Input keys later steps read: a change there asks the dependent steps for a review.
     outputs: tuple[str, ...]
-    has_page: bool  # steps 4-6 come later
+    has_page: bool
 
 
 STEPS: tuple[Step, ...] = (
@@ -80,7 +81,7 @@ STEPS: tuple[Step, ...] = (
         ),
         depends_on=(3,),
         outputs=(),
-        has_page=False,
+        has_page=True,
     ),
     Step(
         5,
@@ -92,7 +93,7 @@ STEPS: tuple[Step, ...] = (
         ),
         depends_on=(3,),
         outputs=(),
-        has_page=False,
+        has_page=True,
     ),
     Step(
         6,
@@ -104,7 +105,7 @@ STEPS: tuple[Step, ...] = (
         ),
         depends_on=(4, 5),
         outputs=(),
-        has_page=False,
+        has_page=True,
     ),
 )
 STEP_NUMBERS = tuple(step.number for step in STEPS)
@@ -153,12 +154,22 @@ def default_inputs(number: int, *, metric: str = "seats") -> dict:
             "included": {},
             "selection": [],
         },
+        4: lambda: {"columns": [], "skipped": False, "skip_reason": ""},
+        5: lambda: {"columns": [], "skipped": False, "skip_reason": ""},
+        6: empty_content,
     }.get(number, dict)()
 
 
 def clean_inputs(number: int, inputs: dict, *, metrics: tuple[str, ...]) -> dict:
     """Check the inputs of step `number` and return them normalised, or raise ValidationError."""
-    cleaner = {1: _clean_step1, 2: _clean_step2, 3: _clean_step3}.get(number)
+    cleaner = {
+        1: _clean_step1,
+        2: _clean_step2,
+        3: _clean_step3,
+        4: _clean_table_step,
+        5: _clean_table_step,
+        6: _clean_step6,
+    }.get(number)
     if cleaner is None:
         raise ValidationError(_("This step cannot be edited yet."))
     return cleaner(inputs, metrics=metrics)
@@ -262,3 +273,29 @@ def _reasons(value, field: str, errors: dict) -> dict[str, str]:
         else:
             cleaned[str(int(key))] = reason
     return cleaned
+
+
+def _clean_table_step(inputs: dict, **_unused) -> dict:
+    """Steps 4 and 5: the team's own columns and whether the step was skipped (and why)."""
+    columns = inputs.get("columns") or []
+    ok = isinstance(columns, list) and all(
+        isinstance(c, dict)
+        and set(c) == {"key", "label", "kind"}
+        and all(isinstance(c[k], str) and c[k] for k in c)
+        for c in columns
+    )
+    if not ok or len({c["key"] for c in columns}) != len(columns):
+        raise ValidationError({"columns": _("The table's own columns are malformed.")})
+    skipped = bool(inputs.get("skipped"))
+    reason = str(inputs.get("skip_reason") or "").strip()[:MAX_REASON]
+    return {"columns": columns, "skipped": skipped, "skip_reason": reason if skipped else ""}
+
+
+def _clean_step6(inputs: dict, **_unused) -> dict:
+    """Step 6: the draft profile, in the content schema of profiles.diff."""
+    content = {**empty_content(), **{k: v for k, v in inputs.items() if k in empty_content()}}
+    try:
+        validate_content(content)
+    except ContentError as error:
+        raise ValidationError(str(error)) from error
+    return content

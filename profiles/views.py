@@ -1,4 +1,5 @@
-"""Workshop pages: the list, a new workshop, and steps 1-3 as guided pages."""
+"""Workshop pages: the list, a new workshop, and the steps (1-3 here; 4-5 in table_views, 6 in
+profile_views)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,10 +15,12 @@ from django_htmx.http import HttpResponseClientRedirect, retarget
 
 from icp_site.access import MemberRequest, leader_required, member_required
 from portfolio.analysis import GOALS
-from profiles import results, services, steps
+from profiles import profile_views, results, services, steps, table_views, tables
 from profiles.data import metric_label
 from profiles.forms import Step1Form, Step2Form, Step3Form, WorkshopForm
 from profiles.models import Workshop, WorkshopStep
+
+FORM_STEPS = (1, 2, 3)  # the steps saved by one form through workshop_step_save
 
 # Which form field shows an error about an input key of a step.
 ERROR_FIELDS = {
@@ -76,6 +79,10 @@ def workshop_detail(request: MemberRequest, pk: int):
 def workshop_step(request: MemberRequest, pk: int, number: int):
     workshop = _workshop(request, pk)
     step = _step(workshop, number)
+    if number in tables.TABLE_OF_STEP:
+        return table_views.table_page(request, workshop, tables.TABLE_OF_STEP[number])
+    if number == 6:
+        return profile_views.step6_page(request, workshop, step)
     context = _step_context(request, workshop, step, results.WorkshopData(workshop))
     return _render_step(request, step, context)
 
@@ -86,6 +93,8 @@ def workshop_step(request: MemberRequest, pk: int, number: int):
 def workshop_step_save(request: MemberRequest, pk: int, number: int):
     workshop = _workshop(request, pk)
     step = _step(workshop, number)
+    if number not in FORM_STEPS:
+        raise Http404  # steps 4-6 save through their own views
     data = results.WorkshopData(workshop)
     form = _bound_form(request, step, data)
     stale = None

@@ -5,10 +5,11 @@ from decimal import Decimal
 
 import factory
 
-from icp_site.models import Membership, Organization, Role, User
-from portfolio.models import Customer, Dataset
-from profiles.models import Workshop
-from profiles.services import workshop_create
+from icp_site.models import ApiToken, Membership, Organization, Role, User
+from icp_site.tokens import api_token_create
+from portfolio.models import Customer, Dataset, ImportState, ImportUpload
+from profiles.models import ProfileVersion, Workshop
+from profiles.services import profile_version_publish, profile_version_save, workshop_create
 
 PASSWORD = "correct horse battery staple"
 
@@ -81,3 +82,83 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         return workshop_create(user=None, participants=(), **kwargs)
+
+
+def profile_content(**overrides) -> dict:
+    """A small valid profile content (the schema of profiles.diff)."""
+    content = {
+        "traits": [
+            {
+                "key": "industry",
+                "label": "Industry",
+                "value": "IT",
+                "relevant": True,
+                "source": "company",
+            }
+        ],
+        "criteria": [
+            {
+                "segment": "do-or-die",
+                "attribute": "industry",
+                "operator": "in",
+                "value": ["IT"],
+                "note": "",
+            }
+        ],
+        "notes": {"do-or-die": "", "neutral": "", "do-not": ""},
+        "decisions": [],
+    }
+    return {**content, **overrides}
+
+
+class ProfileVersionFactory(factory.django.DjangoModelFactory):
+    """A saved profile version, numbered through the service like the app numbers them."""
+
+    class Meta:
+        model = ProfileVersion
+
+    workshop = factory.SubFactory(WorkshopFactory)
+    author = None
+    note = "Saved in a test"
+    content = factory.LazyFunction(profile_content)
+
+    @classmethod
+    def _create(cls, model_class, *args, workshop, author, note, content, **kwargs):
+        return profile_version_save(workshop=workshop, user=author, note=note, content=content)
+
+
+class ImportUploadFactory(factory.django.DjangoModelFactory):
+    """An uploaded file whose check found one problem row."""
+
+    class Meta:
+        model = ImportUpload
+
+    organization = factory.SubFactory(OrganizationFactory)
+    file_name = "customers.csv"
+    content = b"Name,Revenue\nAlpha,100\nBeta,lots\n"
+    size = 33
+    state = ImportState.INVALID
+    report = factory.LazyFunction(
+        lambda: {"row_count": 2, "valid_count": 1, "invalid_count": 1, "errors": []}
+    )
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """An API token made through the service; `secret` holds the one-time secret."""
+
+    class Meta:
+        model = ApiToken
+
+    membership = factory.SubFactory(MembershipFactory)
+    name = factory.Sequence(lambda n: f"Token {n}")
+
+    @classmethod
+    def _create(cls, model_class, *args, membership, name, **kwargs):
+        token, secret = api_token_create(membership=membership, name=name)
+        token.secret = secret
+        return token
+
+
+def publish(version, user=None, **kwargs):
+    """Publish a version through the service, as the app does."""
+    return profile_version_publish(version=version, user=user, **kwargs)

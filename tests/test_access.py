@@ -8,7 +8,16 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from icp_site.models import Role
-from tests.factories import WorkshopFactory
+from portfolio.models import ScoringModel
+from profiles import table_services
+from tests.factories import (
+    ApiTokenFactory,
+    DatasetFactory,
+    ImportUploadFactory,
+    ProfileVersionFactory,
+    WorkshopFactory,
+)
+from tests.profiles.review_factories import ReviewFactory
 
 # Views anyone may call, signed in or not.
 PUBLIC = {
@@ -23,10 +32,34 @@ PUBLIC = {
 # Django's own views that need a signed-in user but no organisation.
 ACCOUNT = {"password_change", "password_change_done"}
 
+
 # For every URL with arguments: the arguments that point at an object of team.organization.
+def _version_number(team):
+    workshop = WorkshopFactory(organization=team.organization)
+    return {"number": ProfileVersionFactory(workshop=workshop).number}
+
+
 OBJECT_KWARGS = {
+    "api_profile_version": _version_number,
+    "api_token_revoke": lambda team: {"pk": ApiTokenFactory(membership=team.rep).pk},
+    "scoring_model_delete": lambda team: {
+        "pk": ScoringModel.objects.create(organization=team.organization, name="Score").pk
+    },
+    "dataset_detail": lambda team: {"pk": DatasetFactory(organization=team.organization).pk},
+    "dataset_delete": lambda team: {"pk": DatasetFactory(organization=team.organization).pk},
+    "dataset_aggregate": lambda team: {
+        "pk": DatasetFactory(organization=team.organization, kind="orders").pk
+    },
+    "import_detail": lambda team: {"pk": ImportUploadFactory(organization=team.organization).pk},
+    "import_mapping": lambda team: {"pk": ImportUploadFactory(organization=team.organization).pk},
+    "import_confirm": lambda team: {"pk": ImportUploadFactory(organization=team.organization).pk},
     "member_role": lambda team: {"pk": team.rep.pk},
     "member_remove": lambda team: {"pk": team.rep.pk},
+    "review_detail": lambda team: {"pk": ReviewFactory(organization=team.organization).pk},
+    "review_edit": lambda team: {"pk": ReviewFactory(organization=team.organization).pk},
+    "review_cancel": lambda team: {"pk": ReviewFactory(organization=team.organization).pk},
+    "review_start": lambda team: {"pk": ReviewFactory(organization=team.organization).pk},
+    "review_ics": lambda team: {"pk": ReviewFactory(organization=team.organization).pk},
     "workshop_detail": lambda team: {"pk": WorkshopFactory(organization=team.organization).pk},
     "workshop_step": lambda team: {
         "pk": WorkshopFactory(organization=team.organization).pk,
@@ -40,7 +73,47 @@ OBJECT_KWARGS = {
         "pk": WorkshopFactory(organization=team.organization).pk,
         "number": 1,
     },
+    "workshop_live": lambda team: {
+        "pk": WorkshopFactory(organization=team.organization).pk,
+        "number": 4,
+    },
+    "profile_cell": lambda team: _cell(team),
+    "profile_table_column_add": lambda team: {
+        "pk": WorkshopFactory(organization=team.organization).pk,
+        "table": "company",
+    },
+    "profile_table_column_remove": lambda team: {
+        "pk": WorkshopFactory(organization=team.organization).pk,
+        "table": "company",
+        "column": "custom_1",
+    },
+    "workshop_table_done": lambda team: {
+        "pk": WorkshopFactory(organization=team.organization).pk,
+        "table": "company",
+    },
+    "workshop_draft_save": lambda team: {"pk": WorkshopFactory(organization=team.organization).pk},
+    "workshop_draft_rebuild": lambda team: {
+        "pk": WorkshopFactory(organization=team.organization).pk
+    },
+    "profile_version_create": lambda team: {
+        "pk": WorkshopFactory(organization=team.organization).pk
+    },
+    "profile_version": lambda team: {"number": _version(team).number},
+    "profile_version_publish": lambda team: {"number": _version(team).number},
+    "profile_version_restore": lambda team: {"number": _version(team).number},
 }
+
+
+def _cell(team):
+    from tests.profiles.tables_helpers import workshop_with_best_customers
+
+    workshop = workshop_with_best_customers(team.organization)
+    row = table_services.profile_rows_sync(workshop=workshop, table="company")[0]
+    return {"pk": workshop.pk, "table": "company", "row": row.pk, "column": "industry"}
+
+
+def _version(team):
+    return ProfileVersionFactory(workshop=WorkshopFactory(organization=team.organization))
 
 
 def _patterns(resolver=None):
@@ -75,14 +148,41 @@ def test_every_view_declares_who_may_call_it():
     assert undeclared == []
 
 
+def _is_api(pattern) -> bool:
+    return getattr(pattern.callback, "api", False)
+
+
+PAGES = [p for p in OUR if not _is_api(p)]
+API = [p for p in OUR if _is_api(p)]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("pattern", OUR, ids=_ids(OUR))
+@pytest.mark.parametrize("pattern", PAGES, ids=_ids(PAGES))
 def test_anonymous_visitors_are_sent_to_sign_in(client, team, pattern):
     url = _url(pattern, team)
     for method in (client.get, client.post):
         response = method(url)
         assert response.status_code == 302, (method, url)
         assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pattern", API, ids=_ids(API))
+def test_anonymous_api_callers_get_401_json(client, team, pattern):
+    url = _url(pattern, team)
+    assert url.startswith("/api/")
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code == 401, (method, url)
+        assert response["Content-Type"] == "application/json"
+        assert "error" in response.json()
+
+
+@pytest.mark.django_db
+def test_the_api_views_are_exactly_the_urls_under_api(team):
+    assert API, "no view is marked as an API view"
+    for pattern in OUR:
+        assert _url(pattern, team).startswith("/api/") == _is_api(pattern), pattern.name
 
 
 OBJECT_PATTERNS = [p for p in OUR if p.pattern.converters]

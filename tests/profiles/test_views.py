@@ -59,8 +59,10 @@ def test_members_of_another_organisation_get_404_on_a_step(team, workshop):
     assert post(client, workshop, 1).status_code == 404
 
 
-def test_steps_four_to_six_have_no_page_yet(team, workshop):
-    assert team.client("leader").get(page_url(workshop, 4)).status_code == 404
+def test_there_is_no_step_seven_and_steps_4_to_6_save_through_their_own_views(team, workshop):
+    client = team.client("leader")
+    assert client.get(page_url(workshop, 7)).status_code == 404
+    assert client.post(save_url(workshop, 4), {"version": 0}).status_code == 404
 
 
 def test_step_one_shows_the_groups_in_a_table_and_a_chart(team, workshop):

@@ -7,6 +7,7 @@ from django.db import transaction
 from icp_site.models import Membership, Organization, Role, User
 from portfolio.demo import demo_customers
 from portfolio.models import Customer, Dataset
+from profiles.demo import ensure_demo_workshop
 
 DEMO_PASSWORD = "demo"
 DEMO_USERS = [
@@ -27,7 +28,8 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             org, _ = Organization.objects.get_or_create(
-                slug="demo", defaults={"name": "Demo SaaS AB", "maturity": "young"}
+                slug="demo",
+                defaults={"name": "Demo SaaS AB", "maturity": "young", "review_cadence_months": 6},
             )
             advisory, _ = Organization.objects.get_or_create(
                 slug="demo-advisory", defaults={"name": "Demo Advisory GmbH"}
@@ -46,6 +48,12 @@ class Command(BaseCommand):
                 defaults={"role": Role.ADMIN},
             )
             created = _ensure_demo_dataset(org)
+            ensure_demo_workshop(
+                organization=org,
+                dataset=Dataset.objects.for_organization(org).get(name=DEMO_DATASET),
+                leader=User.objects.get(email=DEMO_USERS[1][0]),
+                admin=User.objects.get(email=DEMO_USERS[0][0]),
+            )
         self.stdout.write(
             f"Demo organisation ready ({'customers created' if created else 'already there'})."
         )

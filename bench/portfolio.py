@@ -1,0 +1,297 @@
+"""Server time of the portfolio analysis pages on a large customer list.
+
+    .venv/bin/python bench/portfolio.py [--customers 100000] [--runs 5]
+
+Creates a throwaway organisation with N customers (COPY into the database), a leader and a saved
+scoring model, then measures through Django's test client each analysis page (GET), its htmx
+update (GET with HX-Request) and the CSV/XLSX exports, next to the bare computation the page
+needs (loading the DataFrame plus the analysis calls, no rendering). Prints a table; the last
+line is one JSON object. Deletes the organisation afterwards.
+"""
+
+import argparse
+import datetime
+import gzip
+import io
+import json
+import os
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icp_site.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import numpy as np  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.db import connection, models  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from icp_site.models import Membership, Organization, Role, User  # noqa: E402
+from portfolio import analysis_services as services  # noqa: E402
+from portfolio import frames, scoring_services  # noqa: E402
+from portfolio.models import Customer, Dataset  # noqa: E402
+from portfolio.scoring import ScoreBands, ScoreParameter  # noqa: E402
+
+PAGE_LIMIT_MS = 300
+
+OWNERS = ["Rita Rep", "Sam Seller", "Lena Lund", "Jonas Berg", "Mei Chen", ""]
+INDUSTRIES = ["IT", "Telco", "Manufacturing", "Retail", "Finance", "Healthcare", ""]
+CONTRACTS = ["monthly", "annual", "multi-year", ""]
+
+
+def make_dataset(org, count: int) -> Dataset:
+    """A SaaS-like list with seats, revenue, margin, dates, owners and segments, via COPY."""
+    fields = ["name", "external_id", "seats", "revenue", "margin", "sales_cycle_days"]
+    dataset = Dataset.objects.create(
+        organization=org,
+        name=f"bench-{count}.csv",
+        mapping={f: f for f in [*fields, "customer_since", "owner", "industry", "contract_type"]},
+        rows_imported=count,
+    )
+    rng = np.random.default_rng(42)
+    kind = rng.choice(3, size=count, p=[0.575, 0.30, 0.125])
+    seats = np.select(
+        [kind == 0, kind == 1],
+        [rng.integers(1, 6, count), rng.integers(6, 21, count)],
+        np.minimum(400, 21 + rng.exponential(40, count)).astype(int),
+    )
+    revenue = np.round(seats * rng.uniform(450, 750, count), 2).astype(object)
+    revenue[rng.random(count) < 0.01] = None
+    margin = np.round(rng.uniform(15, 75, count), 1).astype(object)
+    margin[rng.random(count) < 0.05] = None
+    cycle = rng.integers(7, 150, count).astype(object)
+    cycle[rng.random(count) < 0.03] = None
+    start = datetime.date(2016, 1, 1)
+    since = [start + datetime.timedelta(days=int(d)) for d in rng.integers(0, 3000, count)]
+    owner = rng.choice(OWNERS, size=count)
+    industry = rng.choice(INDUSTRIES, size=count)
+    contract = rng.choice(CONTRACTS, size=count)
+    fixed = [
+        "organization_id",
+        "dataset_id",
+        "row_number",
+        "name",
+        "external_id",
+        "revenue",
+        "seats",
+        "margin",
+        "sales_cycle_days",
+        "customer_since",
+        "owner",
+        "industry",
+        "contract_type",
+    ]
+    blanks = [
+        f.column
+        for f in Customer._meta.concrete_fields
+        if isinstance(f, models.CharField) and f.column not in fixed
+    ]
+    columns = [*fixed, *blanks, "extra"]
+    with connection.cursor() as cursor:
+        sql = f"COPY portfolio_customer ({', '.join(columns)}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+            for i in range(count):
+                copy.write_row(
+                    (
+                        org.pk,
+                        dataset.pk,
+                        i + 2,
+                        f"Customer {i:07d}",
+                        f"B-{i:07d}",
+                        revenue[i],
+                        int(seats[i]),
+                        margin[i],
+                        cycle[i],
+                        since[i],
+                        owner[i],
+                        industry[i],
+                        contract[i],
+                        *([""] * len(blanks)),
+                        "{}",
+                    )
+                )
+        cursor.execute("ANALYZE portfolio_customer")
+    return dataset
+
+
+# --------------------------------------------------------------------------- timing
+
+
+def timed(function, runs: int) -> tuple[float, object]:
+    """Median milliseconds of `runs` calls after one warm-up, and the last result."""
+    result = function()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = function()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), result
+
+
+def body(response) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def measure(org, user, dataset, runs: int) -> list[dict]:
+    columns = frames.numeric_columns(dataset)
+    model = scoring_services.scoring_model_save(
+        organization=org,
+        user=user,
+        name="Bench",
+        parameters=[
+            ScoreParameter("revenue", 2),
+            ScoreParameter("margin", 1),
+            ScoreParameter("lifetime_days", 1),
+        ],
+        bands=ScoreBands(),
+    )
+    client = Client()
+    client.force_login(user)
+    client.post("/organisation/switch/", {"organization": org.pk})
+    d = {"dataset": dataset.pk}
+    defaults = services.default_parameters(columns)
+    score_query = {
+        **d,
+        **{f"p{i}_column": p.column for i, p in enumerate(defaults)},
+        **{f"p{i}_weight": p.weight for i, p in enumerate(defaults)},
+    }
+
+    def abc():
+        services.abc_page(
+            dataset,
+            value="revenue",
+            thresholds=(80, 95),
+            size_metric="seats",
+            size_thresholds=(5, 20),
+        )
+
+    def scores():
+        services.score_page(dataset, parameters=defaults, bands=ScoreBands())
+
+    def types():
+        services.types_page(
+            dataset,
+            value_axis=f"score:{model.pk}",
+            bond_axis="lifetime_days",
+            split="median",
+            scoring_model=model,
+            columns=columns,
+        )
+
+    def reps():
+        services.reps_page(dataset, scoring_model=model, columns=columns)
+
+    def segments():
+        services.segments_page(dataset, by="industry", size_metric="seats", size_thresholds=(5, 20))
+
+    def names():
+        frames.load_customers(dataset, texts=("name",))
+
+    pages = [
+        ("abc", "/analysis/", d, abc),
+        ("abc by margin", "/analysis/", {**d, "value": "contribution"}, abc),
+        ("scores", "/analysis/scores/", score_query, scores),
+        ("types", "/analysis/types/", {**d, "value_axis": f"score:{model.pk}"}, types),
+        ("reps", "/analysis/reps/", {**d, "model": model.pk}, reps),
+        ("segments", "/analysis/segments/", d, segments),
+        ("segments by size", "/analysis/segments/", {**d, "by": "size_group"}, segments),
+    ]
+    results = []
+    for name, url, query, bare in pages:
+        bare_ms, _ = timed(bare, runs)
+        for kind, headers in (("page", {}), ("htmx", {"HTTP_HX_REQUEST": "true"})):
+            ms, response = timed(lambda url=url, q=query, h=headers: client.get(url, q, **h), runs)
+            assert response.status_code == 200, (name, response.status_code)
+            assert b'id="results"' in response.content and b"errorlist" not in response.content
+            results.append(
+                {
+                    "name": name,
+                    "kind": kind,
+                    "ms": round(ms, 1),
+                    "bare_ms": round(bare_ms, 1),
+                    "bytes": len(gzip.compress(response.content, compresslevel=6)),
+                }
+            )
+    exports = [
+        ("abc", {}, abc),
+        ("scores", score_query, scores),
+        ("reps", {"model": model.pk}, reps),
+    ]
+    for name, query, bare in exports:
+        bare_ms, _ = timed(lambda bare=bare: (bare(), names()), max(1, runs // 2))
+        for kind in ("csv", "xlsx"):
+            q = {**d, **query, "list": name, "format": kind}
+            ms, response = timed(
+                lambda q=q: body(client.get("/analysis/export/", q)), max(1, runs // 2)
+            )
+            results.append(
+                {
+                    "name": f"export {name}",
+                    "kind": kind,
+                    "ms": round(ms, 1),
+                    "bare_ms": round(bare_ms, 1),
+                    "bytes": len(response),
+                }
+            )
+    return results
+
+
+# --------------------------------------------------------------------------- report
+
+
+def report(customers: int, results: list[dict]) -> None:
+    out = io.StringIO()
+    out.write(f"\nPortfolio analysis with {customers:,} customers (median, ms)\n")
+    out.write(f"{'':18} {'kind':5} {'server':>8} {'bare':>8} {'ratio':>6} {'KB':>8}  target\n")
+    for row in results:
+        ratio = row["ms"] / row["bare_ms"] if row["bare_ms"] else float("inf")
+        if row["kind"] in ("page", "htmx"):
+            ok = row["ms"] < PAGE_LIMIT_MS and ratio <= 3
+            verdict = "ok" if ok or customers > 100_000 else "MISSED"
+        else:
+            verdict = "(export)"
+        out.write(
+            f"{row['name']:18} {row['kind']:5} {row['ms']:8.1f} {row['bare_ms']:8.1f} "
+            f"{ratio:6.2f} {row['bytes'] / 1024:8.1f}  {verdict}\n"
+        )
+    out.write(
+        "\nPages: under 300 ms and within 3x of the bare computation (DataFrame load and "
+        "analysis calls). Sizes: pages gzipped, exports raw.\n"
+    )
+    print(out.getvalue())
+    print(json.dumps({"customers": customers, "results": results}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    suffix = uuid.uuid4().hex[:8]
+    org = Organization.objects.create(name=f"Bench {suffix}", slug=f"bench-{suffix}")
+    user = User.objects.create_user(f"bench-{suffix}@example.invalid", None, name="Rita Rep")
+    try:
+        Membership.objects.create(organization=org, user=user, role=Role.LEADER)
+        started = time.perf_counter()
+        dataset = make_dataset(org, args.customers)
+        print(f"{args.customers:,} customers created in {time.perf_counter() - started:.1f} s")
+        results = measure(org, user, dataset, args.runs)
+    finally:
+        org.delete()
+        user.delete()
+    report(args.customers, results)
+
+
+if __name__ == "__main__":
+    main()

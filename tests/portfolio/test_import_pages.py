@@ -1,0 +1,304 @@
+"""Upload -> mapping -> problems -> confirm, through the test client (plain and htmx)."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from portfolio.models import Customer, Dataset, ImportPhase, ImportState, ImportUpload
+from portfolio.services import import_upload_queue
+
+pytestmark = pytest.mark.django_db
+
+CLEAN = (
+    "Customer ID,Company name,Revenue,Seats,Region\n"
+    'C-1,Alpha Ltd,"1,234.50",3,North\n'
+    "C-2,Beta Ltd,2000,12,South\n"
+)
+PROBLEMS = "Customer ID,Company name,Revenue\nC-1,Alpha Ltd,100\nC-2,Beta Ltd,lots\nC-3,,300\n"
+ORDERS = (
+    "Customer ID,Company name,Order date,Amount\n"
+    "C-1,Alpha,2024-01-05,100\nC-1,Alpha,2024-03-05,200\nC-2,Beta,2023-03-05,50\n"
+    "C-2,Beta,2024-03-05,50\n"
+)
+
+
+def _upload(client, text, name="customers.csv"):
+    file = SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
+    return client.post(reverse("import_upload"), {"file": file})
+
+
+def _uploaded(team, text, name="customers.csv"):
+    response = _upload(team.client("leader"), text, name)
+    assert response.status_code == 302
+    return ImportUpload.objects.get(organization=team.organization, file_name=name)
+
+
+def _mapping_data(upload, client, **changes):
+    """The mapping form as the page proposes it, with `changes` applied."""
+    form = client.get(reverse("import_mapping", args=[upload.pk])).context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data = {name: value for name, value in data.items() if value not in (False, None)}
+    data.update(changes)
+    return {name: value for name, value in data.items() if value is not False}
+
+
+def test_the_upload_page_offers_a_file_input_that_works_without_javascript(team):
+    response = team.client("leader").get(reverse("import_upload"))
+    assert response.status_code == 200
+    assert 'enctype="multipart/form-data"' in response.text
+    assert 'type="file"' in response.text
+    assert "js/upload.js" in response.text
+
+
+def test_an_upload_is_kept_and_leads_to_the_mapping_page(team):
+    response = _upload(team.client("leader"), CLEAN)
+    upload = ImportUpload.objects.get()
+    assert response["Location"] == reverse("import_mapping", args=[upload.pk])
+    assert (upload.organization, upload.uploaded_by) == (team.organization, team.leader.user)
+    assert upload.state == ImportState.UPLOADED
+    assert bytes(upload.content) == CLEAN.encode()
+    assert upload.size == len(CLEAN)
+
+
+def test_reps_cannot_upload(team):
+    assert team.client("rep").get(reverse("import_upload")).status_code == 403
+    assert _upload(team.client("rep"), CLEAN).status_code == 403
+    assert not ImportUpload.objects.exists()
+
+
+def test_a_file_over_the_size_limit_is_refused_with_a_clear_message(team, settings):
+    settings.IMPORT_MAX_BYTES = 20
+    response = _upload(team.client("leader"), CLEAN)
+    assert response.status_code == 400
+    assert "files up to 20" in response.text
+    assert not ImportUpload.objects.exists()
+
+
+def test_a_file_of_another_type_is_refused(team):
+    response = _upload(team.client("leader"), "%PDF-1.4", name="customers.pdf")
+    assert response.status_code == 400
+    assert "Please upload a CSV" in response.text
+
+
+def test_an_unreadable_file_shows_one_sentence_on_the_mapping_page(team):
+    upload = _uploaded(team, "Name,Revenue\n", name="header.csv")
+    response = team.client("leader").get(reverse("import_mapping", args=[upload.pk]))
+    assert response.status_code == 400
+    assert "The file has a header row but no customer rows." in response.text
+
+
+def test_the_mapping_page_proposes_a_mapping_and_previews_typed_rows(team):
+    upload = _uploaded(team, CLEAN)
+    response = team.client("leader").get(reverse("import_mapping", args=[upload.pk]))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form["map_name"].value() == "Company name"
+    assert form["map_revenue"].value() == "Revenue"
+    preview = response.context["preview"]
+    assert [row["number"] for row in preview["rows"]] == [2, 3]
+    assert "1,234.50" in response.text  # typed and formatted, not the raw cell
+    assert preview["unmapped"] == ["Region"]
+    assert "Kept as extra attributes" in response.text
+
+
+def test_changing_a_select_re_renders_only_the_preview_with_htmx(team):
+    upload = _uploaded(team, CLEAN)
+    client = team.client("leader")
+    data = _mapping_data(upload, client, map_revenue="")
+    response = client.get(reverse("import_mapping", args=[upload.pk]), data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "<html" not in response.text
+    assert 'id="preview"' in response.text
+    assert "1,234.50" not in response.text
+    assert "Revenue" in response.context["preview"]["unmapped"]
+    assert "HX-Request" in response["Vary"]
+
+
+def test_repeated_customers_suggest_an_order_file(team):
+    upload = _uploaded(team, ORDERS)
+    response = team.client("leader").get(reverse("import_mapping", args=[upload.pk]))
+    assert response.context["form"]["order_level"].value() is True
+
+
+def test_confirming_a_clean_mapping_imports_and_shows_the_customers(team):
+    upload = _uploaded(team, CLEAN)
+    client = team.client("leader")
+    response = client.post(
+        reverse("import_mapping", args=[upload.pk]), _mapping_data(upload, client)
+    )
+    dataset = Dataset.objects.get()
+    assert response["Location"] == reverse("dataset_detail", args=[dataset.pk])
+    assert dataset.rows_imported == 2
+    assert Customer.objects.get(external_id="C-1").extra == {"Region": "North"}
+    upload.refresh_from_db()
+    assert (upload.state, upload.dataset) == (ImportState.DONE, dataset)
+    assert bytes(upload.content) == b""  # the file is not kept once imported
+    page = client.get(response["Location"])
+    assert "Alpha Ltd" in page.text and "North" in page.text
+
+
+def test_a_mapping_without_a_name_column_is_refused(team):
+    upload = _uploaded(team, CLEAN)
+    client = team.client("leader")
+    response = client.post(
+        reverse("import_mapping", args=[upload.pk]), _mapping_data(upload, client, map_name="")
+    )
+    assert response.status_code == 400
+    assert "Choose the column that holds the customer name." in response.text
+    assert not Dataset.objects.exists()
+
+
+def test_problems_are_listed_and_nothing_is_stored_until_confirmed(team):
+    upload = _uploaded(team, PROBLEMS)
+    client = team.client("leader")
+    response = client.post(
+        reverse("import_mapping", args=[upload.pk]), _mapping_data(upload, client)
+    )
+    assert response["Location"] == reverse("import_detail", args=[upload.pk])
+    assert not Dataset.objects.exists()
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "“lots” is not a number" in page.text
+    assert "the customer name is missing" in page.text
+    assert "Import the 1 valid rows and skip the 2 listed ones" in page.text
+
+    response = client.post(reverse("import_confirm", args=[upload.pk]))
+    dataset = Dataset.objects.get()
+    assert response["Location"] == reverse("dataset_detail", args=[dataset.pk])
+    assert (dataset.rows_imported, dataset.rows_skipped) == (1, 2)
+
+
+def test_reps_cannot_confirm_an_import(team):
+    upload = _uploaded(team, PROBLEMS)
+    client = team.client("leader")
+    client.post(reverse("import_mapping", args=[upload.pk]), _mapping_data(upload, client))
+    response = team.client("rep").post(reverse("import_confirm", args=[upload.pk]))
+    assert response.status_code == 403
+    assert not Dataset.objects.exists()
+
+
+def test_confirming_twice_does_not_import_twice(team):
+    upload = _uploaded(team, PROBLEMS)
+    client = team.client("leader")
+    client.post(reverse("import_mapping", args=[upload.pk]), _mapping_data(upload, client))
+    client.post(reverse("import_confirm", args=[upload.pk]))
+    assert client.post(reverse("import_confirm", args=[upload.pk])).status_code == 409
+    assert Dataset.objects.count() == 1
+
+
+def test_big_files_run_as_a_task_and_the_page_shows_their_progress(team, settings):
+    settings.IMPORT_INLINE_BYTES = 0  # every file goes to the task (run inline in tests)
+    upload = _uploaded(team, CLEAN)
+    client = team.client("leader")
+    response = client.post(
+        reverse("import_mapping", args=[upload.pk]), _mapping_data(upload, client)
+    )
+    dataset = Dataset.objects.get()
+    assert response["Location"] == reverse("dataset_detail", args=[dataset.pk])
+
+
+def test_a_running_import_polls_its_progress_and_stops_when_done(team):
+    upload = _uploaded(team, CLEAN)
+    import_upload_queue(upload=upload)
+    ImportUpload.objects.filter(pk=upload.pk).update(
+        state=ImportState.RUNNING, phase=ImportPhase.STORING, rows_done=500, rows_total=1000
+    )
+    client = team.client("leader")
+    page = client.get(reverse("import_detail", args=[upload.pk]))
+    assert 'hx-trigger="every 1s"' in page.text
+    assert "500 of 1,000 rows" in page.text
+    partial = client.get(reverse("import_detail", args=[upload.pk]), HTTP_HX_REQUEST="true")
+    assert "<html" not in partial.text
+    assert 'hx-trigger="every 1s"' in partial.text
+
+    dataset = Dataset.objects.create(organization=team.organization, name="x.csv")
+    ImportUpload.objects.filter(pk=upload.pk).update(state=ImportState.DONE, dataset=dataset)
+    done = client.get(reverse("import_detail", args=[upload.pk]), HTTP_HX_REQUEST="true")
+    assert done["HX-Redirect"] == reverse("dataset_detail", args=[dataset.pk])
+
+
+def test_an_order_file_is_aggregated_over_the_chosen_period(team):
+    upload = _uploaded(team, ORDERS)
+    client = team.client("leader")
+    data = _mapping_data(upload, client, order_level="on", period="2024")
+    response = client.post(reverse("import_mapping", args=[upload.pk]), data)
+    dataset = Dataset.objects.get()
+    assert response.status_code == 302
+    assert dataset.period == "2024"
+    beta = Customer.objects.get(dataset=dataset, external_id="C-2")
+    assert (beta.revenue, beta.order_count) == (50, 1)
+
+    client.post(reverse("dataset_aggregate", args=[dataset.pk]), {"period": "all"})
+    beta.refresh_from_db()
+    assert (beta.revenue, beta.order_count) == (100, 2)
+
+
+def test_text_from_the_file_is_shown_escaped_on_the_import_pages(team):
+    upload = _uploaded(team, "Name,Revenue,<script>x</script>\n<b>Bold</b>,lots,<i>\n")
+    client = team.client("leader")
+    mapping = client.get(reverse("import_mapping", args=[upload.pk]))
+    assert "<script>x</script>" not in mapping.text
+    assert "&lt;script&gt;x&lt;/script&gt;" in mapping.text
+    client.post(reverse("import_mapping", args=[upload.pk]), _mapping_data(upload, client))
+    problems = client.get(reverse("import_detail", args=[upload.pk]))
+    assert "<b>Bold</b>" not in problems.text
+
+
+def test_a_file_that_turns_out_unreadable_shows_one_sentence_and_stores_nothing(team):
+    upload = _uploaded(team, CLEAN)
+    ImportUpload.objects.filter(pk=upload.pk).update(state=ImportState.FAILED, message="damaged")
+    page = team.client("leader").get(reverse("import_detail", args=[upload.pk]))
+    assert "The spreadsheet is damaged or incomplete and cannot be read." in page.text
+    assert "Nothing was stored." in page.text
+
+
+def test_the_row_limit_refuses_a_file_when_it_is_checked(team, settings):
+    settings.IMPORT_MAX_ROWS = 1
+    upload = _uploaded(team, CLEAN)
+    client = team.client("leader")
+    response = client.get(reverse("import_mapping", args=[upload.pk]))
+    assert response.status_code == 400
+    assert "more than 1 rows" in response.text
+
+
+def test_the_preview_follows_the_form_before_it_is_valid(team):
+    upload = _uploaded(team, CLEAN)
+    client = team.client("leader")
+    data = _mapping_data(upload, client, map_name="")
+    response = client.get(reverse("import_mapping", args=[upload.pk]), data, HTTP_HX_REQUEST="true")
+    assert "Choose the column that holds the customer name." in response.text
+
+
+def _workbook() -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    first = book.active
+    first.title = "Customers"
+    first.append(["Name", "Revenue"])
+    first.append(["Alpha", 100])
+    second = book.create_sheet("Accounts")
+    second.append(["Account name", "Seats", "=1+1"])
+    second.append(["Beta", 7, "=B2*2"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_workbook_sheet_is_chosen_on_the_mapping_page(team):
+    client = team.client("leader")
+    file = SimpleUploadedFile("crm.xlsx", _workbook())
+    client.post(reverse("import_upload"), {"file": file})
+    upload = ImportUpload.objects.get()
+    url = reverse("import_mapping", args=[upload.pk])
+    first = client.get(url)
+    assert first.context["form"]["map_name"].value() == "Name"
+    second = client.get(url, {"sheet": "Accounts"})
+    assert second.context["form"]["map_name"].value() == "Account name"
+    data = _mapping_data(upload, client)
+    data.update(sheet="Accounts", map_name="Account name", map_seats="Seats", map_revenue="")
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert list(Customer.objects.values_list("name", "seats")) == [("Beta", 7)]
