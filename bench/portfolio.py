@@ -11,34 +11,21 @@ line is one JSON object. Deletes the organisation afterwards.
 
 import argparse
 import datetime
-import gzip
 import io
 import json
-import os
-import statistics
-import sys
 import time
 import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icp_site.settings")
+import numpy as np
+from common import body, copy_customers, gzipped, timed
+from django.conf import settings
+from django.test import Client
 
-import django  # noqa: E402
-
-django.setup()
-
-import numpy as np  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.db import connection, models  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from icp_site.models import Membership, Organization, Role, User  # noqa: E402
-from portfolio import analysis_services as services  # noqa: E402
-from portfolio import frames, scoring_services  # noqa: E402
-from portfolio.models import Customer, Dataset  # noqa: E402
-from portfolio.scoring import ScoreBands, ScoreParameter  # noqa: E402
+from icp_site.models import Membership, Organization, Role, User
+from portfolio import analysis_services as services
+from portfolio import frames, scoring_services
+from portfolio.models import Dataset
+from portfolio.scoring import ScoreBands, ScoreParameter
 
 PAGE_LIMIT_MS = 300
 
@@ -74,72 +61,23 @@ def make_dataset(org, count: int) -> Dataset:
     owner = rng.choice(OWNERS, size=count)
     industry = rng.choice(INDUSTRIES, size=count)
     contract = rng.choice(CONTRACTS, size=count)
-    fixed = [
-        "organization_id",
-        "dataset_id",
-        "row_number",
-        "name",
-        "external_id",
-        "revenue",
-        "seats",
-        "margin",
-        "sales_cycle_days",
-        "customer_since",
-        "owner",
-        "industry",
-        "contract_type",
-    ]
-    blanks = [
-        f.column
-        for f in Customer._meta.concrete_fields
-        if isinstance(f, models.CharField) and f.column not in fixed
-    ]
-    columns = [*fixed, *blanks, "extra"]
-    with connection.cursor() as cursor:
-        sql = f"COPY portfolio_customer ({', '.join(columns)}) FROM STDIN"
-        with cursor.cursor.copy(sql) as copy:
-            for i in range(count):
-                copy.write_row(
-                    (
-                        org.pk,
-                        dataset.pk,
-                        i + 2,
-                        f"Customer {i:07d}",
-                        f"B-{i:07d}",
-                        revenue[i],
-                        int(seats[i]),
-                        margin[i],
-                        cycle[i],
-                        since[i],
-                        owner[i],
-                        industry[i],
-                        contract[i],
-                        *([""] * len(blanks)),
-                        "{}",
-                    )
-                )
-        cursor.execute("ANALYZE portfolio_customer")
+    columns = {
+        "name": [f"Customer {i:07d}" for i in range(count)],
+        "external_id": [f"B-{i:07d}" for i in range(count)],
+        "revenue": revenue,
+        "seats": seats,
+        "margin": margin,
+        "sales_cycle_days": cycle,
+        "customer_since": since,
+        "owner": owner,
+        "industry": industry,
+        "contract_type": contract,
+    }
+    copy_customers(org, dataset, columns, count)
     return dataset
 
 
 # --------------------------------------------------------------------------- timing
-
-
-def timed(function, runs: int) -> tuple[float, object]:
-    """Median milliseconds of `runs` calls after one warm-up, and the last result."""
-    result = function()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = function()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), result
-
-
-def body(response) -> bytes:
-    if response.streaming:
-        return b"".join(response.streaming_content)
-    return response.content
 
 
 def measure(org, user, dataset, runs: int) -> list[dict]:
@@ -219,7 +157,7 @@ def measure(org, user, dataset, runs: int) -> list[dict]:
                     "kind": kind,
                     "ms": round(ms, 1),
                     "bare_ms": round(bare_ms, 1),
-                    "bytes": len(gzip.compress(response.content, compresslevel=6)),
+                    "bytes": gzipped(response.content),
                 }
             )
     exports = [

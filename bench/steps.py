@@ -11,36 +11,24 @@ Prints a table; the last line is one JSON object. Deletes the organisation after
 
 import argparse
 import datetime
-import gzip
 import io
 import json
-import os
 import re
-import statistics
-import sys
 import time
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icp_site.settings")
+import numpy as np
+from common import copy_customers, gzipped, timed
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.test import Client
 
-import django  # noqa: E402
-
-django.setup()
-
-import numpy as np  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.contrib.staticfiles import finders  # noqa: E402
-from django.db import connection, models  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from icp_site.models import Membership, Organization, Role, User  # noqa: E402
-from portfolio import analysis  # noqa: E402
-from portfolio.models import Customer, Dataset  # noqa: E402
-from profiles import data, services  # noqa: E402
-from profiles.models import WorkshopStep  # noqa: E402
+from icp_site.models import Membership, Organization, Role, User
+from portfolio import analysis
+from portfolio.models import Dataset
+from profiles import data, services
+from profiles.models import WorkshopStep
 
 PAGE_LIMIT_KB = 500
 UPDATE_LIMIT_KB = 50
@@ -93,66 +81,20 @@ def make_dataset(org, count: int) -> Dataset:
     since = datetime.date(2016, 1, 1) + np.array(
         [datetime.timedelta(days=int(d)) for d in rng.integers(0, 3000, count)]
     )
-    fixed = [
-        "organization_id",
-        "dataset_id",
-        "row_number",
-        "name",
-        "external_id",
-        "revenue",
-        "seats",
-        "margin",
-        "sales_cycle_days",
-        "customer_since",
-    ]
-    # The other text columns are NOT NULL without a database default.
-    blanks = [
-        f.column
-        for f in Customer._meta.concrete_fields
-        if isinstance(f, models.CharField) and f.column not in fixed
-    ]
-    columns = [*fixed, *blanks, "extra"]
-    blank_chars = len(blanks)
-    with connection.cursor() as cursor:
-        sql = f"COPY portfolio_customer ({', '.join(columns)}) FROM STDIN"
-        with cursor.cursor.copy(sql) as copy:
-            for i in range(count):
-                copy.write_row(
-                    (
-                        org.pk,
-                        dataset.pk,
-                        i + 2,
-                        f"Customer {i:07d}",
-                        f"B-{i:07d}",
-                        revenue[i],
-                        int(seats[i]),
-                        margin[i],
-                        cycle[i],
-                        since[i],
-                        *([""] * blank_chars),
-                        "{}",
-                    )
-                )
-        cursor.execute("ANALYZE portfolio_customer")
+    columns = {
+        "name": [f"Customer {i:07d}" for i in range(count)],
+        "external_id": [f"B-{i:07d}" for i in range(count)],
+        "revenue": revenue,
+        "seats": seats,
+        "margin": margin,
+        "sales_cycle_days": cycle,
+        "customer_since": since,
+    }
+    copy_customers(org, dataset, columns, count)
     return dataset
 
 
 # --------------------------------------------------------------------------- timing
-
-
-def timed(function, runs: int) -> tuple[float, object]:
-    """Median milliseconds of `runs` calls after one warm-up, and the last result."""
-    result = function()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = function()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), result
-
-
-def gzipped(content: bytes) -> int:
-    return len(gzip.compress(content, compresslevel=6))
 
 
 def measure(org, user, dataset, runs):

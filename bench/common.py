@@ -1,0 +1,70 @@
+"""What the bench scripts share: Django set-up, bulk customers via COPY, and timing."""
+
+import gzip
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icp_site.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, models  # noqa: E402
+
+from portfolio.models import Customer  # noqa: E402
+
+
+def copy_customers(org, dataset, columns: Mapping[str, Sequence], count: int) -> None:
+    """Write `count` customers with the given column values into the dataset using COPY."""
+    fixed = ["organization_id", "dataset_id", "row_number", *columns]
+    # The other text columns are NOT NULL without a database default.
+    blanks = [
+        field.column
+        for field in Customer._meta.concrete_fields
+        if isinstance(field, models.CharField) and field.column not in fixed
+    ]
+    names = [*fixed, *blanks, "extra"]
+    values = list(columns.values())
+    tail = ("",) * len(blanks) + ("{}",)
+    with connection.cursor() as cursor:
+        sql = f"COPY portfolio_customer ({', '.join(names)}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+            for i in range(count):
+                row = tuple(_plain(column[i]) for column in values)
+                copy.write_row((org.pk, dataset.pk, i + 2, *row, *tail))
+        cursor.execute("ANALYZE portfolio_customer")
+
+
+def _plain(value):
+    # numpy integers would be written in binary-unaware text form; keep Python types.
+    return value.item() if hasattr(value, "item") else value
+
+
+def timed(function: Callable[[], object], runs: int) -> tuple[float, object]:
+    """Median milliseconds of `runs` calls after one warm-up, and the last result."""
+    result = function()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = function()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), result
+
+
+def gzipped(content: bytes) -> int:
+    """Size of `content` gzipped as a web server would send it."""
+    return len(gzip.compress(content, compresslevel=6))
+
+
+def body(response) -> bytes:
+    """The whole body of a test-client response, streamed or not."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
