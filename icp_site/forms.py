@@ -27,7 +27,7 @@ class OrganizationSwitchForm(forms.Form):
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ["name", "default_language"]
+        fields = ["name", "default_language", "currency"]
         help_texts = {
             "default_language": _(
                 "Used when neither the member nor their browser asks for a language."

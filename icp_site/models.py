@@ -70,6 +70,17 @@ class Maturity(models.TextChoices):
     MATURE = "mature", _("Mature company")
 
 
+class Currency(models.TextChoices):
+    EUR = "EUR", _("Euro (EUR)")
+    SEK = "SEK", _("Swedish krona (SEK)")
+    NOK = "NOK", _("Norwegian krone (NOK)")
+    DKK = "DKK", _("Danish krone (DKK)")
+    CHF = "CHF", _("Swiss franc (CHF)")
+    GBP = "GBP", _("Pound sterling (GBP)")
+    USD = "USD", _("US dollar (USD)")
+    CNY = "CNY", _("Chinese yuan (CNY)")
+
+
 class Organization(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
@@ -79,6 +90,9 @@ class Organization(models.Model):
     review_cadence_months = models.PositiveSmallIntegerField(_("review every (months)"), default=12)
     default_language = models.CharField(
         _("default language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR
     )
     created_at = models.DateTimeField(auto_now_add=True)
     members = models.ManyToManyField(

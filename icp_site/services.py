@@ -3,6 +3,7 @@
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from icp_site.models import Membership, Organization, Role, User
@@ -34,14 +35,16 @@ class _InvitationForm(PasswordResetForm):
 
 
 def _send_invitation(request, email: str, organization: Organization) -> None:
+    # The new person has no language yet: the organisation's default, not the admin's.
     form = _InvitationForm({"email": email})
     if form.is_valid():
-        form.save(
-            request=request,
-            subject_template_name="registration/invitation_subject.txt",
-            email_template_name="registration/invitation_email.txt",
-            extra_email_context={"organization": organization},
-        )
+        with translation.override(organization.default_language):
+            form.save(
+                request=request,
+                subject_template_name="registration/invitation_subject.txt",
+                email_template_name="registration/invitation_email.txt",
+                extra_email_context={"organization": organization},
+            )
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ import math
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from icp_site.l10n import LocalFloatField
 from portfolio.analysis import METHOD_THRESHOLDS
 from portfolio.models import ScoringModel
 from portfolio.scoring import BANDS, DEFAULT_BANDS, ScoreBands, ScoreParameter
@@ -53,8 +54,8 @@ class SizeFields(GetForm):
     """The step-1 size groups: a metric and two limits (small <= first < medium <= second)."""
 
     size_metric = forms.ChoiceField(label=_("Size metric"))
-    small_max = forms.FloatField(label=_("Small up to"), initial=f"{METHOD_THRESHOLDS[0]:g}")
-    medium_max = forms.FloatField(label=_("Medium up to"), initial=f"{METHOD_THRESHOLDS[1]:g}")
+    small_max = LocalFloatField(label=_("Small up to"), initial=f"{METHOD_THRESHOLDS[0]:g}")
+    medium_max = LocalFloatField(label=_("Medium up to"), initial=f"{METHOD_THRESHOLDS[1]:g}")
 
     def __init__(self, query=None, *, columns: dict[str, str], **kwargs):
         super().__init__(query, **kwargs)
@@ -71,10 +72,10 @@ class SizeFields(GetForm):
 
 class AbcForm(SizeFields):
     value = forms.ChoiceField(label=_("Rank by"))
-    a_limit = forms.FloatField(
+    a_limit = LocalFloatField(
         label=_("A up to (cumulative %)"), initial=80, min_value=0.1, max_value=99.9
     )
-    b_limit = forms.FloatField(
+    b_limit = LocalFloatField(
         label=_("B up to (cumulative %)"), initial=95, min_value=0.2, max_value=100
     )
     page = forms.IntegerField(required=False, min_value=1)
@@ -96,16 +97,16 @@ class AbcForm(SizeFields):
 class ScoreForm(GetForm):
     """Up to MAX_PARAMETERS parameters (column, weight, direction) and the band limits."""
 
-    intensify = forms.FloatField(
+    intensify = LocalFloatField(
         label=_("Intensify from"),
         initial=f"{DEFAULT_BANDS.intensify:g}",
         min_value=0,
         max_value=100,
     )
-    maintain = forms.FloatField(
+    maintain = LocalFloatField(
         label=_("Maintain from"), initial=f"{DEFAULT_BANDS.maintain:g}", min_value=0, max_value=100
     )
-    minimal_care = forms.FloatField(
+    minimal_care = LocalFloatField(
         label=_("Minimal care from"),
         initial=f"{DEFAULT_BANDS.minimal_care:g}",
         min_value=0,
@@ -123,7 +124,7 @@ class ScoreForm(GetForm):
             self.fields[f"p{i}_column"] = forms.ChoiceField(
                 label=_("Parameter"), choices=choices, required=False
             )
-            self.fields[f"p{i}_weight"] = forms.FloatField(label=_("Weight"), required=False)
+            self.fields[f"p{i}_weight"] = LocalFloatField(label=_("Weight"), required=False)
             self.fields[f"p{i}_direction"] = forms.ChoiceField(
                 label=_("Direction"), choices=DIRECTIONS, required=False
             )
@@ -204,8 +205,8 @@ class TypesForm(GetForm):
     value_axis = forms.ChoiceField(label=_("Value for us (x axis)"))
     bond_axis = forms.ChoiceField(label=_("Bond (y axis)"))
     split = forms.ChoiceField(label=_("Split"), choices=SPLITS, initial="median")
-    value_split = forms.FloatField(label=_("Value split"), required=False)
-    bond_split = forms.FloatField(label=_("Bond split"), required=False)
+    value_split = LocalFloatField(label=_("Value split"), required=False)
+    bond_split = LocalFloatField(label=_("Bond split"), required=False)
     type = forms.CharField(required=False)
     page = forms.IntegerField(required=False, min_value=1)
 

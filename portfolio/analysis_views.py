@@ -113,6 +113,8 @@ def _abc_results(dataset, data, columns) -> dict:
         "page": page,
         "rows": rows,
         "value_label": value_label,
+        # Revenue and contribution are money; seats or orders are plain counts.
+        "value_is_money": data["value"] in ("revenue", "contribution", "company_revenue"),
         "classes": result.abc.table.reset_index().to_dict("records"),
         "cross": [
             {"label": label, "cells": list(zip(counts, values, strict=True))}

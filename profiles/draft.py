@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from icp_site import l10n
 from profiles import criteria, tables
 from profiles.criteria import SEGMENTS, Criterion, CriterionError
 from profiles.diff import criterion_key, empty_content
@@ -165,10 +166,13 @@ def decision(subject, key, action, *, by, at, reason, evidence) -> dict:
 
 
 def _number(text: str) -> int | float | None:
-    try:
-        number = float(text.replace(",", "."))
+    try:  # plain digits first: what value_text writes reads back alike in every language
+        number = float(text)
     except ValueError:
-        return None
+        try:
+            return l10n.parse_local_number(text)  # 12,5 or 1.234,5 as a German types them
+        except ValueError:
+            return None
     return int(number) if number.is_integer() else number
 
 
@@ -196,6 +200,8 @@ def parse_criterion_value(text: str, operator: str) -> Any:
         return [part.strip() for part in text.split(",") if part.strip()]
     if operator in ("in", "not_in"):
         return [part.strip() for part in text.split(",") if part.strip()]
+    if operator in ("gt", "gte", "lt", "lte") and (number := _number(text)) is not None:
+        return number  # 12,5 typed in German
     return text
 
 

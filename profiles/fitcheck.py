@@ -25,6 +25,7 @@ import pandas as pd
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from icp_site import l10n
 from portfolio.importers import RawTable
 from portfolio.mapping import FIELDS_BY_NAME, normalize_header, suggest_mapping
 from portfolio.parsing import COMMA, POINT, NumberFormat, parse_numbers
@@ -165,12 +166,16 @@ def check(content: Mapping[str, Any], attributes: Mapping[str, Any]) -> FitResul
     return evaluate(profile_criteria(content), attributes)
 
 
-def criterion_text(c, labels: Mapping[str, str]) -> str:
+def criterion_text(c, labels: Mapping[str, str], *, currency: str | None = None) -> str:
     """A criterion (a Criterion, a CriterionResult or a stored dict) for people:
-    "Employees is between 20–50"."""
+    "Employees is between 20–50". With `currency`, numbers in the member's language format
+    and money attributes as money (for pages; exports keep plain digits)."""
     get = c.get if isinstance(c, Mapping) else lambda name, default=None: getattr(c, name)
     value, operator, attribute = get("value"), get("operator"), get("attribute")
-    if isinstance(value, list | tuple):
+    if currency is not None:
+        money = currency if attribute in l10n.MONEY_ATTRIBUTES else None
+        value = l10n.format_value(value, currency=money, between=operator == "between")
+    elif isinstance(value, list | tuple):
         joiner = "–" if operator == "between" else ", "
         value = joiner.join(str(v) for v in value)
     return f"{labels.get(attribute, attribute)} {OPERATOR_LABELS.get(operator, operator)} {value}"

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from icp_site.l10n import LocalFloatField, LocalIntegerField
 from portfolio.models import Dataset, DatasetStatus
 from profiles import draft
 from profiles.criteria import SEGMENTS, Criterion, CriterionError, criteria_from_dicts
@@ -51,8 +52,8 @@ PRESET_CHOICES = [
 class Step1Form(StepForm):
     metric = forms.ChoiceField(label=_("Size measure"))
     preset = forms.ChoiceField(label=_("Limits"), choices=PRESET_CHOICES)
-    small_max = forms.FloatField(label=_("Small up to"))
-    medium_max = forms.FloatField(label=_("Medium up to"))
+    small_max = LocalFloatField(label=_("Small up to"))
+    medium_max = LocalFloatField(label=_("Medium up to"))
 
     def __init__(self, *args, metrics, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,7 +114,7 @@ N_CHOICES = [
 class Step3Form(StepForm):
     goal = forms.ChoiceField(label=_("Goal"), choices=GOAL_CHOICES)
     n_mode = forms.ChoiceField(label=_("How many"), choices=N_CHOICES)
-    n = forms.IntegerField(label=_("Number"), min_value=1, max_value=MAX_N, required=False)
+    n = LocalIntegerField(label=_("Number"), min_value=1, max_value=MAX_N, required=False)
     exclude = forms.IntegerField(required=False, widget=forms.HiddenInput)
     include = forms.CharField(label=_("Add a customer"), max_length=300, required=False)
     restore = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -62,9 +62,10 @@ def review_calendar(event: CalendarEvent, *, stamp: datetime.datetime) -> bytes:
     return calendar.to_ical()
 
 
-def review_event(review, *, url: str) -> CalendarEvent:
-    """The calendar event of a review (`url`: the review's page, absolute)."""
-    with translation.override(review.organization.default_language):
+def review_event(review, *, url: str, language: str | None = None) -> CalendarEvent:
+    """The calendar event of a review (`url`: the review's page, absolute), in `language`
+    (default: the active one, the member's own when downloaded)."""
+    with translation.override(language or translation.get_language()):
         title = _("Profile review · %(organization)s") % {"organization": review.organization}
         description = _(
             "Review of the target customer profile: is it still where the wins come from? "

@@ -64,31 +64,37 @@ def due(*, now: datetime.datetime):
     return pending().filter(Q(next_try_at__isnull=True) | Q(next_try_at__lte=now), send_at__lte=now)
 
 
-def reminder_message(reminder: ReviewReminder, *, late: bool, now: datetime.datetime):
-    """The e-mail of one reminder, to the review's attendees, with the review's .ics attached."""
+def reminder_messages(reminder: ReviewReminder, *, late: bool, now: datetime.datetime):
+    """The e-mails of one reminder: one per language of the review's attendees (their own
+    setting, else the organisation's default), each with the review's .ics in that language."""
     review = reminder.review
     url = review_url(review)
     # Somebody who left the organisation since is not reminded.
     attendees = review.attendees.filter(memberships__organization=review.organization_id)
     attendees = [person for person in attendees.order_by("name", "email") if person.email]
-    with translation.override(review.organization.default_language):
-        context = {
-            "review": review,
-            "organization": review.organization,
-            "reminder": reminder,
-            "days": (review.date - timezone.localdate(now)).days,
-            "late": late,
-            "url": url,
-            "schedule_url": urljoin(app_base_url(review), reverse("reviews")),
-        }
-        subject = render_to_string("profiles/email/review_reminder_subject.txt", context)
-        body = render_to_string("profiles/email/review_reminder.txt", context)
-    message = EmailMessage(
-        subject=" ".join(subject.split()), body=body, to=[person.email for person in attendees]
-    )
-    calendar = ics.review_calendar(ics.review_event(review, url=url), stamp=now)
-    message.attach("review.ics", calendar, "text/calendar")
-    return message
+    by_language: dict[str, list[str]] = {}
+    for person in attendees:
+        language = person.language or review.organization.default_language
+        by_language.setdefault(language, []).append(person.email)
+    context = {
+        "review": review,
+        "organization": review.organization,
+        "reminder": reminder,
+        "days": (review.date - timezone.localdate(now)).days,
+        "late": late,
+        "url": url,
+        "schedule_url": urljoin(app_base_url(review), reverse("reviews")),
+    }
+    messages = []
+    for language, emails in by_language.items():
+        with translation.override(language):
+            subject = render_to_string("profiles/email/review_reminder_subject.txt", context)
+            body = render_to_string("profiles/email/review_reminder.txt", context)
+            event = ics.review_event(review, url=url, language=language)
+        message = EmailMessage(subject=" ".join(subject.split()), body=body, to=emails)
+        message.attach("review.ics", ics.review_calendar(event, stamp=now), "text/calendar")
+        messages.append(message)
+    return messages
 
 
 def reminder_send(reminder_id: int, *, now: datetime.datetime | None = None) -> Outcome:
@@ -117,13 +123,14 @@ def reminder_send(reminder_id: int, *, now: datetime.datetime | None = None) -> 
         late = schedule.is_late(reminder.send_at, now)
         reminder.attempts += 1
         try:
-            message = reminder_message(reminder, late=late, now=now)
-            message.send()
+            messages = reminder_messages(reminder, late=late, now=now)
+            for message in messages:  # a failure retries all: at least once, per language too
+                message.send()
         except Exception as error:  # any mail or rendering failure: retry, never crash the worker
             return _failed(reminder, error, now=now)
         reminder.sent_at = now
         reminder.late = late
-        reminder.recipients = message.to
+        reminder.recipients = [email for message in messages for email in message.to]
         reminder.next_try_at = None
         reminder.save(update_fields=["sent_at", "late", "recipients", "attempts", "next_try_at"])
     if late:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from icp_site import l10n
 from icp_site.access import MemberRequest, member_required
 from portfolio import previews
 from portfolio.exports import to_csv_bytes, to_xlsx_bytes
@@ -63,8 +64,9 @@ def _download(data: bytes, name: str, file_format: str) -> HttpResponse:
 def _one_pager(version: ProfileVersion) -> dict:
     content = version.content
     labels = fitcheck.labels_for(content)
+    currency = version.organization.currency
     traits = [
-        {**t, "display": _trait_value(t.get("value"))}
+        {**t, "display": _trait_value(t.get("key"), t.get("value"), currency)}
         for t in content.get("traits", [])
         if t.get("relevant", True)
     ]
@@ -75,7 +77,10 @@ def _one_pager(version: ProfileVersion) -> dict:
             "label": fitcheck.SEGMENT_LABELS[segment],
             "note": content.get("notes", {}).get(segment, ""),
             "criteria": [
-                {"text": fitcheck.criterion_text(c, labels), "note": c.get("note", "")}
+                {
+                    "text": fitcheck.criterion_text(c, labels, currency=currency),
+                    "note": c.get("note", ""),
+                }
                 for c in criteria
                 if c["segment"] == segment
             ],
@@ -96,11 +101,10 @@ def _one_pager(version: ProfileVersion) -> dict:
     }
 
 
-def _trait_value(value) -> str:
-    if isinstance(value, list):
-        numbers = all(isinstance(v, int | float) for v in value)
-        return ("–" if numbers and len(value) == 2 else ", ").join(str(v) for v in value)
-    return "" if value is None else str(value)
+def _trait_value(key, value, currency: str) -> str:
+    numbers = isinstance(value, list) and all(isinstance(v, int | float) for v in value)
+    money = currency if key in l10n.MONEY_ATTRIBUTES else None
+    return l10n.format_value(value, currency=money, between=numbers)
 
 
 @require_GET

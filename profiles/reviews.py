@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from icp_site.models import Maturity, Organization, Role
@@ -296,7 +297,7 @@ def review_start(*, review: Review, user, dataset: Dataset | None = None) -> Wor
         locked = _locked_open(review)
         if locked.workshop_id is not None:
             raise ValidationError(_("This review has already started."))
-        title = _("Review %(date)s") % {"date": locked.date.isoformat()}
+        title = _("Review %(date)s") % {"date": date_format(locked.date, "SHORT_DATE_FORMAT")}
         workshop = workshop_create(
             organization=organization,
             user=user,

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from icp_site import l10n
 from icp_site.access import MemberRequest, leader_required, member_required
 from profiles import data, live, steps, table_services, tables
 from profiles.models import ProfileRow, Workshop, WorkshopStep
@@ -78,6 +79,8 @@ class Cell:
     def mine_text(self) -> str:
         if self.mine is None or isinstance(self.mine, list):
             return ""
+        if isinstance(self.mine, int | float) and not isinstance(self.mine, bool):
+            return l10n.input_number(self.mine)  # 12,5 in German, read back alike
         return str(self.mine)
 
     @property

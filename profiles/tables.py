@@ -9,16 +9,17 @@ The team's own columns live in the step's inputs: {"columns": [{"key", "label", 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pandas as pd
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from icp_site import l10n
 from profiles import summaries
 
 TABLES = ("company", "buyer")
@@ -192,8 +193,6 @@ def custom_column(label: str, kind: str, existing: list[dict]) -> dict:
 
 # --------------------------------------------------------------------------- cell values
 
-_NUMBER = re.compile(r"[-+]?\d+(\.\d+)?")
-
 
 def clean_value(col: Column, raw: Any) -> Any:
     """What a cell stores for a posted value (None for blank), or ValidationError."""
@@ -207,14 +206,16 @@ def clean_value(col: Column, raw: Any) -> Any:
     if not text:
         return None
     if col.kind == "number":
-        # People type "1 200", "1,5" or "35 %": keep the digits, a comma is a decimal point.
-        compact = text.replace(" ", "").replace("\u00a0", "").removesuffix("%").replace(",", ".")
-        if not _NUMBER.fullmatch(compact):
+        # People type "1 200", "1,5", "1.234,5" (German) or "35 %": read in their language.
+        try:
+            number = l10n.parse_local_number(
+                raw if isinstance(raw, int | float) and not isinstance(raw, bool) else text
+            )
+        except ValueError:
+            raise ValidationError(_("Enter a number, such as 35 or 2.5.")) from None
+        if not math.isfinite(number) or abs(number) >= 1e15:
             raise ValidationError(_("Enter a number, such as 35 or 2.5."))
-        number = Decimal(compact)
-        if not math.isfinite(number) or abs(number) >= Decimal("1e15"):
-            raise ValidationError(_("Enter a number, such as 35 or 2.5."))
-        return int(number) if number == number.to_integral_value() else float(number)
+        return number
     if col.kind == "choice":
         match = next(
             (
@@ -257,7 +258,10 @@ def display(col: Column, value: Any) -> str:
     if col.kind == "choice":
         return col.choice_label(value)
     if col.kind == "number" and isinstance(value, int | float):
-        return f"{value:,}".replace(",", "\u202f") if isinstance(value, int) else f"{value:g}"
+        # The member's language: 1.038 and 12,5 in German, 1,038 and 12.5 in English.
+        return formats.number_format(
+            value if isinstance(value, int) else round(value, 6), force_grouping=True
+        )
     return str(value)
 
 

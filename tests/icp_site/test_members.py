@@ -116,13 +116,19 @@ def test_member_pages_escape_names(team):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
 
 
-def test_admin_sets_the_organisations_name_and_default_language(team):
+def test_admin_sets_the_organisations_name_default_language_and_currency(team):
     response = team.client("admin").post(
-        reverse("organization_settings"), {"name": "Acme Sverige AB", "default_language": "sv"}
+        reverse("organization_settings"),
+        {"name": "Acme Sverige AB", "default_language": "sv", "currency": "SEK"},
     )
     assert response.status_code == 302
     team.organization.refresh_from_db()
-    assert (team.organization.name, team.organization.default_language) == ("Acme Sverige AB", "sv")
+    organization = team.organization
+    assert (organization.name, organization.default_language, organization.currency) == (
+        "Acme Sverige AB",
+        "sv",
+        "SEK",
+    )
 
 
 def test_an_empty_organisation_name_is_refused(team):

@@ -137,7 +137,7 @@ def test_abc_page_classes_customers_by_cumulative_revenue(team, dataset):
     # Revenue 56,200 in all: A up to 80 % takes the six biggest (10k..5k = 45k, crossing 80 %).
     assert rows(text, "abc-classes")[0].startswith("A|6|")
     assert "1 customer has no value for Revenue with us and is in no class." in text
-    assert rows(text, "abc-customers")[0].startswith("1|Customer 10|10,000|")
+    assert rows(text, "abc-customers")[0].startswith("1|Customer 10|€10,000|")
 
 
 def test_abc_limits_from_the_form_change_the_classes(team, dataset):
@@ -165,14 +165,14 @@ def test_abc_cross_table_compares_classes_with_the_size_groups(team, dataset):
     cross = rows(text, "abc-cross")
     # Seats 3i with limits 5/20: small i=1, medium i=2..6, large i=7..10 (and the two extras
     # have 3 seats: small). The A class is the six biggest: i=5..10.
-    assert cross[0].split("|")[:4] == ["A", "0 0", "2 11,000", "4 34,000"]
+    assert cross[0].split("|")[:4] == ["A", "0 €0", "2 €11,000", "4 €34,000"]
 
 
 def test_abc_by_contribution_margin_is_offered_when_the_dataset_has_margins(team, dataset):
     text = team.client("rep").get(reverse("analysis"), {"value": "contribution"}).text
     assert "Contribution margin (revenue × margin %)" in text
     # Customer 10: 10,000 x 20 % = 2,000 is the biggest contribution.
-    assert rows(text, "abc-customers")[0].startswith("1|Customer 10|2,000|")
+    assert rows(text, "abc-customers")[0].startswith("1|Customer 10|€2,000|")
 
 
 def test_abc_by_contribution_is_not_offered_without_margins(team):
@@ -438,7 +438,7 @@ def test_a_rep_sees_their_own_portfolio_first(team, dataset):
 def test_a_leader_sees_the_owners_by_revenue(team, dataset):
     text = team.client("leader").get(reverse("analysis_reps")).text
     totals = rows(text, "rep-totals")
-    assert totals[0].startswith("Sam Seller|5|30,000|")
+    assert totals[0].startswith("Sam Seller|5|€30,000|")
     assert totals[-1].startswith("(no owner)|")
 
 
@@ -448,9 +448,9 @@ def test_a_leader_sees_the_owners_by_revenue(team, dataset):
 def test_segments_show_revenue_and_customers_per_industry(team, dataset):
     text = team.client("rep").get(reverse("analysis_segments")).text
     assert rows(text, "segment-table") == [
-        "Retail|4|30.8 %|34,000|60.5 %",
-        "IT|6|46.1 %|21,000|37.4 %",
-        "No value|3|23.1 %|1,200|2.1 %",
+        "Retail|4|30.8%|€34,000|60.5%",
+        "IT|6|46.1%|€21,000|37.4%",
+        "No value|3|23.1%|€1,200|2.1%",
     ]
 
 

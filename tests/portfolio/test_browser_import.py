@@ -22,6 +22,8 @@ def test_a_leader_uploads_adjusts_the_mapping_sees_the_preview_and_confirms(
     sign_in(page, team.leader.user.email, password)
     page.goto("/customers/")
     page.click("text=Import a customer list")
+    # upload.js marks the drop zone once its listeners are attached (it loads deferred).
+    expect(page.locator(".drop-zone.is-droppable")).to_be_visible()
     page.set_input_files(
         "input[type=file]",
         files=[{"name": "kunden.csv", "mimeType": "text/csv", "buffer": FILE.encode()}],

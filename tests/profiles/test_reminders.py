@@ -16,6 +16,8 @@ from django.core import mail
 from django.core.mail import EmailMessage
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
+from django.utils.translation import gettext
 from django_tasks_db.models import DBTaskResult
 from icalendar import Calendar
 
@@ -299,3 +301,38 @@ def test_the_catch_up_command_sends_what_is_due(review):
         call_command("send_due_reminders", stdout=out)
     assert len(mails(review)) == 2
     assert "reminder(s) sent" in out.getvalue()
+
+
+def test_each_attendee_gets_the_reminder_and_calendar_event_in_their_own_language(team, review):
+    team.admin.user.language = "de"
+    team.admin.user.save(update_fields=["language"])
+    team.leader.user.language = "sv"
+    team.leader.user.save(update_fields=["language"])
+    reminders.reminder_send(reminder(review, 1).pk, now=at(28, 8, 1))
+    by_recipient = {tuple(message.to): message for message in mails(review)}
+    assert set(by_recipient) == {(team.admin.user.email,), (team.leader.user.email,)}
+    for person, language, day in ((team.admin, "de", "29. März"), (team.leader, "sv", "29 mars")):
+        message = by_recipient[(person.user.email,)]
+        with translation.override(language):
+            subject = gettext("Profile review tomorrow")
+            summary = gettext("Profile review · %(organization)s") % {
+                "organization": team.organization
+            }
+        assert subject != "Profile review tomorrow"  # the catalogue has it: a real check
+        assert message.subject.startswith(subject)
+        assert day in message.body  # the review's date in that language's format
+        [(_name, content, _mimetype)] = message.attachments
+        event = Calendar.from_ical(content).walk("VEVENT")[0]
+        assert str(event["summary"]) == summary
+    assert sorted(reminder(review, 1).recipients) == sorted(
+        [team.admin.user.email, team.leader.user.email]
+    )
+
+
+def test_an_attendee_without_a_language_gets_the_organisations_default(team, review):
+    team.organization.default_language = "de"
+    team.organization.save(update_fields=["default_language"])
+    reminders.reminder_send(reminder(review, 0).pk, now=at(29, 8, 1))
+    [message] = mails(review)
+    with translation.override("de"):
+        assert message.subject.startswith(gettext("Profile review today"))

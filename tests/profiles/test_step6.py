@@ -154,8 +154,8 @@ def test_the_page_applies_the_draft_to_the_customer_list(team, workshop):
     )
     page = client.get(reverse("workshop_step", args=[workshop.pk, 6])).content.decode()
     do_or_die = (
-        '<td class="num">4</td><td class="num">50.0 %</td>'
-        '<td class="num">76.0 %</td><td class="num">3 (75 %)</td>'
+        '<td class="num">4</td><td class="num">50.0%</td>'
+        '<td class="num">76.0%</td><td class="num">3 (75%)</td>'
     )
     assert do_or_die in page
     # Won in the last 12 months: customers 1, 3, 5, 7 (Alpha, Gamma, Epsilon, Eta); IT: Alpha.

@@ -67,7 +67,7 @@ def test_there_is_no_step_seven_and_steps_4_to_6_save_through_their_own_views(te
 
 def test_step_one_shows_the_groups_in_a_table_and_a_chart(team, workshop):
     text = team.client("leader").get(page_url(workshop, 1)).text
-    assert 'data-share="large">79.5 %' in text  # 12,000 of 15,100
+    assert 'data-share="large">79.5%' in text  # 12,000 of 15,100
     assert 'id="chart-histogram" type="application/json"' in text
     assert 'class="progress-step is-current' in text
 
@@ -88,7 +88,7 @@ def test_an_htmx_save_answers_the_results_with_the_new_version(team, workshop):
     assert re.search(r'id="step-version" value="1" hx-swap-oob="true"', response.text)
     # Typing a limit made the preset "my own limits": the select is swapped out of band.
     assert 'id="preset-field" hx-swap-oob="true"' in response.text
-    assert 'data-share="large">79.5 %' not in response.text  # Large One moved to medium
+    assert 'data-share="large">79.5%' not in response.text  # Large One moved to medium
 
 
 def test_a_preset_answers_the_limits_it_set(team, workshop):
