@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from icp_site.access import MemberRequest, leader_required, member_required
-from profiles import diff, draft, live, services, steps
+from profiles import diff, draft, live, services, steps, tables
 from profiles import evidence as evidence_module
 from profiles.criteria import OPERATORS, SEGMENTS
 from profiles.evidence import Evidence
@@ -308,12 +308,11 @@ def profile_version_diff(request: MemberRequest):
 
 def _readable(content: dict) -> dict:
     """A version's content arranged for reading: relevant traits, criteria by segment."""
-    labels = {t["key"]: t["label"] for t in content["traits"]}
+    traits = [{**t, "label": tables.trait_label(t["key"], t["label"])} for t in content["traits"]]
+    labels = {t["key"]: t["label"] for t in traits}
     return {
-        "traits": [
-            {**t, "text": draft.value_text(t["value"])} for t in content["traits"] if t["relevant"]
-        ],
-        "dropped": [t for t in content["traits"] if not t["relevant"]],
+        "traits": [{**t, "text": draft.value_text(t["value"])} for t in traits if t["relevant"]],
+        "dropped": [t for t in traits if not t["relevant"]],
         "segments": [
             {
                 "key": segment,

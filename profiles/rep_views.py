@@ -25,7 +25,7 @@ from icp_site.access import MemberRequest, member_required
 from portfolio import previews
 from portfolio.exports import to_csv_bytes, to_xlsx_bytes
 from portfolio.importers import ImportFileError, read_table
-from profiles import crm_export, fitcheck, rep_services, segment_lists
+from profiles import crm_export, fitcheck, rep_services, segment_lists, tables
 from profiles.criteria import SEGMENTS, CriterionError
 from profiles.models import ProfileVersion, Publication, SavedFitCheck
 from profiles.rep_forms import (
@@ -66,7 +66,11 @@ def _one_pager(version: ProfileVersion) -> dict:
     labels = fitcheck.labels_for(content)
     currency = version.organization.currency
     traits = [
-        {**t, "display": _trait_value(t.get("key"), t.get("value"), currency)}
+        {
+            **t,
+            "label": tables.trait_label(t.get("key", ""), t.get("label", "")),
+            "display": _trait_value(t.get("key"), t.get("value"), currency),
+        }
         for t in content.get("traits", [])
         if t.get("relevant", True)
     ]

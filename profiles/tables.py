@@ -157,6 +157,13 @@ BUYER_COLUMNS: tuple[Column, ...] = (
 )
 
 BUILT_IN = {"company": COMPANY_COLUMNS, "buyer": BUYER_COLUMNS}
+_BUILT_IN_LABELS = {column.key: column.label for column in (*COMPANY_COLUMNS, *BUYER_COLUMNS)}
+
+
+def trait_label(key: str, saved: str) -> str:
+    """A trait's name in the reader's language; the team's own columns keep their name."""
+    label = _BUILT_IN_LABELS.get(key)
+    return str(label) if label is not None else saved
 
 
 def columns(table: str, inputs: dict | None = None) -> tuple[Column, ...]:

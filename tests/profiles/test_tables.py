@@ -318,3 +318,14 @@ def test_a_new_selection_in_step3_asks_the_edited_table_for_a_review(team, works
     assert "Mark as reviewed" in page and page.count('<tr id="row-') == 2
     client.post(reverse("workshop_step_review", args=[workshop.pk, 4]), {"version": step4.version})
     assert not WorkshopStep.objects.get(workshop=workshop, number=4).needs_review
+
+
+def test_saved_trait_names_are_shown_in_the_readers_language():
+    from django.utils import translation
+
+    from profiles.tables import trait_label
+
+    with translation.override("de"):
+        german = translation.gettext("Industry")
+        assert trait_label("industry", "Industry") == german != "Industry"
+    assert trait_label("team_column", "Our own name") == "Our own name"
