@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext_lazy as _
 
 from icp_site import l10n
 from profiles import criteria, tables
@@ -23,14 +24,14 @@ from profiles.diff import criterion_key, empty_content
 OPERATOR_LABELS = {
     "eq": "=",
     "ne": "≠",
-    "in": "in",
-    "not_in": "not in",
+    "in": _("in"),
+    "not_in": _("not in"),
     "gt": ">",
     "gte": "≥",
     "lt": "<",
     "lte": "≤",
-    "between": "between",
-    "contains": "contains",
+    "between": _("between"),
+    "contains": _("contains"),
 }
 # A trait starts relevant when more than half of the best customers share its value, or when a
 # quarter do and that is at least LIFT times as common as in the whole portfolio: the team
