@@ -1,5 +1,6 @@
 """What the bench scripts share: Django set-up, bulk customers via COPY, and timing."""
 
+import datetime
 import gzip
 import os
 import statistics
@@ -16,6 +17,7 @@ import django  # noqa: E402
 
 django.setup()
 
+import numpy as np  # noqa: E402
 from django.db import connection, models  # noqa: E402
 
 from portfolio.models import Customer  # noqa: E402
@@ -40,6 +42,36 @@ def copy_customers(org, dataset, columns: Mapping[str, Sequence], count: int) ->
                 row = tuple(_plain(column[i]) for column in values)
                 copy.write_row((org.pk, dataset.pk, i + 2, *row, *tail))
         cursor.execute("ANALYZE portfolio_customer")
+
+
+def saas_columns(count: int, rng: np.random.Generator, *, gaps: bool = False) -> dict:
+    """A SaaS-like list: 57.5 % small, 30 % medium, 12.5 % large by seats, with revenue,
+    margin, sales cycle (3 % unknown) and customer-since dates; `gaps` leaves 1 % of revenue
+    and 5 % of margins unknown too."""
+    kind = rng.choice(3, size=count, p=[0.575, 0.30, 0.125])
+    seats = np.select(
+        [kind == 0, kind == 1],
+        [rng.integers(1, 6, count), rng.integers(6, 21, count)],
+        np.minimum(400, 21 + rng.exponential(40, count)).astype(int),
+    )
+    revenue = np.round(seats * rng.uniform(450, 750, count), 2).astype(object)
+    margin = np.round(rng.uniform(15, 75, count), 1).astype(object)
+    if gaps:
+        revenue[rng.random(count) < 0.01] = None
+        margin[rng.random(count) < 0.05] = None
+    cycle = rng.integers(7, 150, count).astype(object)
+    cycle[rng.random(count) < 0.03] = None
+    start = datetime.date(2016, 1, 1)
+    since = [start + datetime.timedelta(days=int(d)) for d in rng.integers(0, 3000, count)]
+    return {
+        "name": [f"Customer {i:07d}" for i in range(count)],
+        "external_id": [f"B-{i:07d}" for i in range(count)],
+        "revenue": revenue,
+        "seats": seats,
+        "margin": margin,
+        "sales_cycle_days": cycle,
+        "customer_since": since,
+    }
 
 
 def _plain(value):

@@ -10,14 +10,13 @@ line is one JSON object. Deletes the organisation afterwards.
 """
 
 import argparse
-import datetime
 import io
 import json
 import time
 import uuid
 
 import numpy as np
-from common import body, copy_customers, gzipped, timed
+from common import body, copy_customers, gzipped, saas_columns, timed
 from django.conf import settings
 from django.test import Client
 
@@ -44,35 +43,10 @@ def make_dataset(org, count: int) -> Dataset:
         rows_imported=count,
     )
     rng = np.random.default_rng(42)
-    kind = rng.choice(3, size=count, p=[0.575, 0.30, 0.125])
-    seats = np.select(
-        [kind == 0, kind == 1],
-        [rng.integers(1, 6, count), rng.integers(6, 21, count)],
-        np.minimum(400, 21 + rng.exponential(40, count)).astype(int),
-    )
-    revenue = np.round(seats * rng.uniform(450, 750, count), 2).astype(object)
-    revenue[rng.random(count) < 0.01] = None
-    margin = np.round(rng.uniform(15, 75, count), 1).astype(object)
-    margin[rng.random(count) < 0.05] = None
-    cycle = rng.integers(7, 150, count).astype(object)
-    cycle[rng.random(count) < 0.03] = None
-    start = datetime.date(2016, 1, 1)
-    since = [start + datetime.timedelta(days=int(d)) for d in rng.integers(0, 3000, count)]
-    owner = rng.choice(OWNERS, size=count)
-    industry = rng.choice(INDUSTRIES, size=count)
-    contract = rng.choice(CONTRACTS, size=count)
-    columns = {
-        "name": [f"Customer {i:07d}" for i in range(count)],
-        "external_id": [f"B-{i:07d}" for i in range(count)],
-        "revenue": revenue,
-        "seats": seats,
-        "margin": margin,
-        "sales_cycle_days": cycle,
-        "customer_since": since,
-        "owner": owner,
-        "industry": industry,
-        "contract_type": contract,
-    }
+    columns = saas_columns(count, rng, gaps=True)
+    columns["owner"] = rng.choice(OWNERS, size=count)
+    columns["industry"] = rng.choice(INDUSTRIES, size=count)
+    columns["contract_type"] = rng.choice(CONTRACTS, size=count)
     copy_customers(org, dataset, columns, count)
     return dataset
 

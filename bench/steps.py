@@ -19,7 +19,7 @@ import uuid
 from pathlib import Path
 
 import numpy as np
-from common import copy_customers, gzipped, timed
+from common import copy_customers, gzipped, saas_columns, timed
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import Client
@@ -67,29 +67,7 @@ def make_dataset(org, count: int) -> Dataset:
         mapping={field: field for field in [*fields, "customer_since"]},
         rows_imported=count,
     )
-    rng = np.random.default_rng(42)
-    kind = rng.choice(3, size=count, p=[0.575, 0.30, 0.125])
-    seats = np.select(
-        [kind == 0, kind == 1],
-        [rng.integers(1, 6, count), rng.integers(6, 21, count)],
-        np.minimum(400, 21 + rng.exponential(40, count)).astype(int),
-    )
-    revenue = np.round(seats * rng.uniform(450, 750, count), 2)
-    margin = np.round(rng.uniform(15, 75, count), 1)
-    cycle = rng.integers(7, 150, count).astype(object)
-    cycle[rng.random(count) < 0.03] = None  # some customers lack sales-cycle data
-    since = datetime.date(2016, 1, 1) + np.array(
-        [datetime.timedelta(days=int(d)) for d in rng.integers(0, 3000, count)]
-    )
-    columns = {
-        "name": [f"Customer {i:07d}" for i in range(count)],
-        "external_id": [f"B-{i:07d}" for i in range(count)],
-        "revenue": revenue,
-        "seats": seats,
-        "margin": margin,
-        "sales_cycle_days": cycle,
-        "customer_since": since,
-    }
+    columns = saas_columns(count, np.random.default_rng(42))
     copy_customers(org, dataset, columns, count)
     return dataset
 

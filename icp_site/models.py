@@ -108,11 +108,15 @@ class Organization(models.Model):
         return self.name
 
 
-class MembershipQuerySet(models.QuerySet):
+class OrganizationQuerySet(models.QuerySet):
+    """Every model an organisation owns reads through this: `.for_organization(org)`."""
+
     def for_organization(self, organization):
-        """Memberships of one organisation."""
+        """Only the rows the organisation owns."""
         return self.filter(organization=organization)
 
+
+class MembershipQuerySet(OrganizationQuerySet):
     def admins(self):
         """Only the admins."""
         return self.filter(role=Role.ADMIN)
@@ -157,11 +161,7 @@ class Membership(models.Model):
 # --------------------------------------------------------------------------- API tokens
 
 
-class ApiTokenQuerySet(models.QuerySet):
-    def for_organization(self, organization):
-        """Tokens of the organisation's members."""
-        return self.filter(organization=organization)
-
+class ApiTokenQuerySet(OrganizationQuerySet):
     def active(self):
         """Tokens not revoked."""
         return self.filter(revoked_at__isnull=True)

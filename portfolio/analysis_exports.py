@@ -30,6 +30,7 @@ from portfolio.analysis_forms import (
     SegmentsForm,
     TypesForm,
     saved_model_choice,
+    types_options,
 )
 from portfolio.exports import SHEET_NAME_FORBIDDEN, neutralise_formulas
 from portfolio.scoring import ScoringError
@@ -163,16 +164,8 @@ def score_missing(request, dataset, models) -> pd.DataFrame:
 def _types(request, dataset, models):
     columns = frames.numeric_columns(dataset)
     data = _valid(TypesForm(request.GET, columns=columns, models=models))
-    split = "median" if data["split"] == "median" else (data["value_split"], data["bond_split"])
     try:
-        result = services.types_page(
-            dataset,
-            value_axis=data["value_axis"],
-            bond_axis=data["bond_axis"],
-            split=split,
-            scoring_model=saved_model_choice(models, data["value_axis"]),
-            columns=columns,
-        )
+        result = services.types_page(dataset, columns=columns, **types_options(data, models))
     except ScoringError as error:
         raise InvalidOptions(str(error)) from error
     return result, data, columns

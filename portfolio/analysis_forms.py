@@ -265,6 +265,17 @@ def saved_model_choice(models, value: str):
     return next((m for m in models if m.pk == int(pk)), None)
 
 
+def types_options(data: dict, models) -> dict:
+    """The options of the four-types analysis chosen in a valid TypesForm."""
+    split = "median" if data["split"] == "median" else (data["value_split"], data["bond_split"])
+    return {
+        "value_axis": data["value_axis"],
+        "bond_axis": data["bond_axis"],
+        "split": split,
+        "scoring_model": saved_model_choice(models, data["value_axis"]),
+    }
+
+
 def scoring_models(organization):
     """The organisation's saved scoring models, for the choices."""
     return list(ScoringModel.objects.for_organization(organization))

@@ -32,6 +32,7 @@ from portfolio.analysis_forms import (
     TypesForm,
     saved_model_choice,
     scoring_models,
+    types_options,
 )
 from portfolio.models import Dataset, ScoringModel
 from portfolio.scoring import ScoringError
@@ -278,15 +279,7 @@ def _axis_label(axis: str, columns, models) -> str:
 
 
 def _types_results(dataset, data, columns, models) -> dict:
-    split = "median" if data["split"] == "median" else (data["value_split"], data["bond_split"])
-    result = services.types_page(
-        dataset,
-        value_axis=data["value_axis"],
-        bond_axis=data["bond_axis"],
-        split=split,
-        scoring_model=saved_model_choice(models, data["value_axis"]),
-        columns=columns,
-    )
+    result = services.types_page(dataset, columns=columns, **types_options(data, models))
     chosen = data.get("type") if data.get("type") in TYPES else TYPES[0]
     points = frames.with_names(dataset, services.scatter_sample(result))
     page, rows = _page(result.members[chosen], data.get("page"))

@@ -284,11 +284,12 @@ def _cumulative_line(frame: pd.DataFrame) -> go.Scatter:
     )
 
 
-def _pareto_layout(count: int) -> dict[str, Any]:
+def pareto_layout(count: int, value_label: str | None = None) -> dict[str, Any]:
+    """Axes of a Pareto chart: ranked values as bars, the cumulative share on the right."""
     return {
         "bargap": 0,
         "xaxis": {"title": {"text": _("Customers by rank (%(n)s in total)") % {"n": count}}},
-        "yaxis": {"title": {"text": _("Revenue")}, "rangemode": "tozero"},
+        "yaxis": {"title": {"text": value_label or _("Revenue")}, "rangemode": "tozero"},
         "yaxis2": {
             "title": {"text": _("Cumulative share")},
             "overlaying": "y",
@@ -311,7 +312,7 @@ def pareto_chart(pareto_frame: pd.DataFrame) -> dict[str, Any]:
         return _empty(title, _("No customer has revenue data."))
     sample = pareto_frame.iloc[downsample(len(pareto_frame))]
     data = [_revenue_bars(sample, _("Revenue"), CLASS_COLORS["B"]), _cumulative_line(sample)]
-    return _figure(data, title, **_pareto_layout(len(pareto_frame)))
+    return _figure(data, title, **pareto_layout(len(pareto_frame)))
 
 
 def abc_chart(abc: AbcResult) -> dict[str, Any]:
@@ -346,4 +347,4 @@ def abc_chart(abc: AbcResult) -> dict[str, Any]:
                 showlegend=False,
             )
         )
-    return _figure(data, title, barmode="overlay", **_pareto_layout(n))
+    return _figure(data, title, barmode="overlay", **pareto_layout(n))

@@ -5,11 +5,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class OrganizationQuerySet(models.QuerySet):
-    def for_organization(self, organization):
-        """Only the rows the organisation owns."""
-        return self.filter(organization=organization)
+from icp_site.models import OrganizationQuerySet
 
 
 class DatasetKind(models.TextChoices):

@@ -19,7 +19,15 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from portfolio.analysis import ABC_CLASSES, AbcResult
-from portfolio.charts import CLASS_COLORS, LINE_COLOR, MAX_POINTS, _figure, downsample, esc
+from portfolio.charts import (
+    CLASS_COLORS,
+    LINE_COLOR,
+    MAX_POINTS,
+    _figure,
+    downsample,
+    esc,
+    pareto_layout,
+)
 from portfolio.scoring import BANDS
 from portfolio.segments import TYPES, CustomerTypes
 
@@ -139,20 +147,7 @@ def abc_figure(abc: AbcResult, value_label: str, names: pd.Series) -> dict[str, 
         data,
         title,
         barmode="overlay",
-        bargap=0,
-        xaxis={"title": {"text": _("Customers by rank (%(n)s in total)") % {"n": n}}},
-        yaxis={"title": {"text": label}, "rangemode": "tozero"},
-        yaxis2={
-            "title": {"text": _("Cumulative share")},
-            "overlaying": "y",
-            "side": "right",
-            "range": [0, 105],
-            "tickmode": "linear",
-            "tick0": 0,
-            "dtick": 20,
-            "ticksuffix": " %",
-            "showgrid": False,
-        },
+        **pareto_layout(n, label),
     )
 
 

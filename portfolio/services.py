@@ -27,7 +27,7 @@ from portfolio.copying import (
     json_objects,
 )
 from portfolio.importers import ImportFileError, RawTable, read_table
-from portfolio.mapping import FIELDS_BY_NAME
+from portfolio.mapping import FIELDS, FIELDS_BY_NAME
 from portfolio.models import (
     Customer,
     Dataset,
@@ -42,25 +42,7 @@ log = logging.getLogger(__name__)
 
 PERIOD_RX = re.compile(r"^(all|last-12-months|(19|20)\d{2})$")
 # The canonical columns of portfolio_customer in the order COPY writes them.
-CUSTOMER_COLUMNS = (
-    "name",
-    "external_id",
-    "revenue",
-    "seats",
-    "margin",
-    "sales_cycle_days",
-    "customer_since",
-    "customer_until",
-    "industry",
-    "customer_type",
-    "employees",
-    "country",
-    "company_revenue",
-    "market_position",
-    "growth",
-    "owner",
-    "contract_type",
-)
+CUSTOMER_COLUMNS = tuple(field.name for field in FIELDS if not field.order_level)
 TEXT_COLUMNS = tuple(
     name for name in CUSTOMER_COLUMNS if FIELDS_BY_NAME[name].kind == "text" or name == "growth"
 )

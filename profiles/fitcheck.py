@@ -6,9 +6,6 @@ Everything here turns input into attributes and calls `criteria.evaluate` (one p
 - `attributes_for(content)`: the attributes a fit check can be given: the company table's
   columns, the other customer fields a criterion may use (seats, revenue, ...), the buyer table's
   columns, and any other attribute the profile's criteria use (a team's own column).
-- `parse_number(text, language)`: numbers as people type them in their language: "1.234,5" and
-  "1 234,5" in German and Swedish, "1,234.5" in English and Chinese; plain "35" or "2.5"
-  everywhere.
 - `check(content, attributes)`: one prospect -> FitResult.
 - `bulk_check(raw, mapping, content)`: an uploaded prospect list -> a table with the segment,
   known/total, the reason and met/missed/unknown per criterion for every row.
@@ -28,7 +25,7 @@ from django.utils.translation import pgettext_lazy
 from icp_site import l10n
 from portfolio.importers import RawTable
 from portfolio.mapping import FIELDS_BY_NAME, normalize_header, suggest_mapping
-from portfolio.parsing import COMMA, POINT, NumberFormat, parse_numbers
+from portfolio.parsing import NumberFormat
 from portfolio.validation import validate
 from profiles import tables
 from profiles.criteria import (
@@ -85,7 +82,6 @@ DEAL_FIELDS = {
     "contract_type": (_("Contract type"), "text"),
 }
 GROUPS = {"company": _("Company"), "deal": _("Deal"), "buyer": _("Buyer"), "other": _("Other")}
-COMMA_LANGUAGES = ("de", "sv")
 EXTRA_PREFIX = "extra:"  # a bulk mapping key for an attribute that is no customer field
 
 
@@ -138,16 +134,6 @@ def attributes_for(content: Mapping[str, Any]) -> list[Attribute]:
 def labels_for(content: Mapping[str, Any]) -> dict[str, str]:
     """Attribute names for people, for the reason sentence."""
     return {a.key: a.label for a in attributes_for(content)}
-
-
-def parse_number(text: str, language: str | None) -> float:
-    """A number typed in the member's language; ValueError when it is none."""
-    hint = COMMA if (language or "").split("-")[0] in COMMA_LANGUAGES else POINT
-    values, bad = parse_numbers(pd.Series([str(text)], dtype=object), hint=hint)
-    value = values.iloc[0]
-    if bool(bad.iloc[0]) or pd.isna(value) or not np.isfinite(value):
-        raise ValueError(text)
-    return int(value) if float(value).is_integer() and abs(value) < 2**53 else float(value)
 
 
 class UnknownAttributes(ValueError):

@@ -6,11 +6,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 
-
-class WorkshopQuerySet(models.QuerySet):
-    def for_organization(self, organization):
-        """Only the organisation's workshops."""
-        return self.filter(organization=organization)
+from icp_site.models import OrganizationQuerySet
 
 
 class Workshop(models.Model):
@@ -55,7 +51,7 @@ class Workshop(models.Model):
         verbose_name=_("based on"),
     )
 
-    objects = WorkshopQuerySet.as_manager()
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("workshop")
@@ -184,11 +180,7 @@ class ImmutableVersion(Exception):
     """A saved profile version cannot be changed or deleted."""
 
 
-class ProfileVersionQuerySet(models.QuerySet):
-    def for_organization(self, organization):
-        """Only the organisation's versions."""
-        return self.filter(organization=organization)
-
+class ProfileVersionQuerySet(OrganizationQuerySet):
     def current(self, organization):
         """The organisation's current profile: the version of its newest publication, or None."""
         publication = (
@@ -285,12 +277,6 @@ class ProfileVersion(models.Model):
         raise ImmutableVersion("Profile versions cannot be deleted.")
 
 
-class PublicationQuerySet(models.QuerySet):
-    def for_organization(self, organization):
-        """Only the organisation's publications."""
-        return self.filter(organization=organization)
-
-
 class Publication(models.Model):
     """Publishing a version makes it the current profile: the newest publication wins."""
 
@@ -314,7 +300,7 @@ class Publication(models.Model):
     )
     next_review_date = models.DateField(_("next review"), null=True, blank=True)
 
-    objects = PublicationQuerySet.as_manager()
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("publication")
@@ -359,11 +345,7 @@ def default_reminder_offsets():
     return [14, 1]
 
 
-class ReviewQuerySet(models.QuerySet):
-    def for_organization(self, organization):
-        """Only the organisation's reviews."""
-        return self.filter(organization=organization)
-
+class ReviewQuerySet(OrganizationQuerySet):
     def open(self):
         """Reviews still to hold: scheduled or started."""
         return self.filter(status__in=OPEN_REVIEW_STATUSES)
@@ -507,12 +489,6 @@ class ReviewReminder(models.Model):
 # --------------------------------------------------------------------------- saved fit checks
 
 
-class SavedFitCheckQuerySet(models.QuerySet):
-    def for_organization(self, organization):
-        """Only the organisation's saved checks."""
-        return self.filter(organization=organization)
-
-
 class SavedFitCheck(models.Model):
     """A fit check a rep chose to keep: what they entered and the answer the version gave."""
 
@@ -541,7 +517,7 @@ class SavedFitCheck(models.Model):
     )
     created_at = models.DateTimeField(_("checked at"), auto_now_add=True)
 
-    objects = SavedFitCheckQuerySet.as_manager()
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("saved fit check")

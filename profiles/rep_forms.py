@@ -7,8 +7,10 @@ from pathlib import PurePath
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from icp_site.l10n import parse_local_number
 from portfolio.forms import FIELD_LABELS, NUMBER_FORMAT_CHOICES
 from portfolio.importers import TEXT_EXTENSIONS, WORKBOOK_EXTENSIONS
 from portfolio.parsing import COMMA, POINT, NumberFormat
@@ -54,7 +56,7 @@ class FitCheckForm(forms.Form):
             value = self.cleaned_data.get(attribute.key)
             if attribute.kind == "number" and value not in (None, ""):
                 try:
-                    self.cleaned_data[attribute.key] = fitcheck.parse_number(value, self.language)
+                    self.cleaned_data[attribute.key] = parse_local_number(value, self.language)
                 except ValueError:
                     self.add_error(
                         attribute.key,
@@ -63,7 +65,7 @@ class FitCheckForm(forms.Form):
                     )
 
     def _comma(self) -> bool:
-        return (self.language or "").split("-")[0] in fitcheck.COMMA_LANGUAGES
+        return formats.get_format("DECIMAL_SEPARATOR", self.language or None) == ","
 
     def prospect_attributes(self) -> dict:
         """What the rep entered: the attributes with a value."""

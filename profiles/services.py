@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -11,10 +10,10 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from icp_site.models import Maturity, Membership, Organization
+from icp_site.models import Membership, Organization
 from portfolio.analysis import SelectionError, ThresholdError
 from portfolio.models import Dataset
-from profiles import draft, results, signals, steps
+from profiles import draft, results, schedule, signals, steps
 from profiles.diff import ContentError, empty_content, validate_content
 from profiles.models import ProfileVersion, Publication, Workshop, WorkshopStep
 
@@ -180,15 +179,6 @@ def _complete(number: int, inputs: dict, workshop, data) -> tuple[dict, bool]:
 
 # --------------------------------------------------------------------------- profile versions
 
-DEFAULT_CADENCE = {Maturity.YOUNG: 6, Maturity.MATURE: 12}
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """`day` plus whole months, on the month's last day when it is shorter (31 Aug + 6 → 28 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
 
 def next_review_proposal(organization, published_on: datetime.date) -> datetime.date:
     """When the profile published on `published_on` should be reviewed.
@@ -196,10 +186,8 @@ def next_review_proposal(organization, published_on: datetime.date) -> datetime.
     The organisation's review cadence when set, else by maturity: 6 months for a young
     company, 12 for a mature one.
     """
-    months = getattr(organization, "review_cadence_months", None) or DEFAULT_CADENCE.get(
-        organization.maturity, 12
-    )
-    return add_months(published_on, months)
+    months = organization.review_cadence_months or schedule.default_cadence(organization.maturity)
+    return schedule.proposed_review_date(published_on, cadence_months=months)
 
 
 def _content(inputs: dict) -> dict:

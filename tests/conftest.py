@@ -4,7 +4,9 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from icp_site.models import Membership, Organization, Role
@@ -111,3 +113,10 @@ def sign_in(page, email: str, password: str) -> None:
 def immediate_tasks(settings):
     # Tasks run inline in tests; a test of the worker itself sets the database backend.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    # A request leaves its language active in the thread; start every test in English.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from icp_site.l10n import parse_local_number
 from portfolio.importers import read_table
 from profiles import fitcheck
 from profiles.models import SavedFitCheck
@@ -106,12 +107,12 @@ def test_attributes_include_the_canonical_fields_the_buyer_columns_and_own_crite
     ],
 )
 def test_numbers_are_read_in_the_members_language(text, language, number):
-    assert fitcheck.parse_number(text, language) == number
+    assert parse_local_number(text, language) == number
 
 
 def test_text_is_not_a_number():
     with pytest.raises(ValueError):
-        fitcheck.parse_number("many", "en")
+        parse_local_number("many", "en")
 
 
 # --------------------------------------------------------------------------- the page

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from icp_site.models import Maturity
-from profiles import services, table_services
+from profiles import schedule, services, table_services
 from profiles.models import ProfileVersion, Publication, WorkshopStep
 from tests.factories import profile_content
 from tests.profiles.tables_helpers import workshop_with_best_customers
@@ -180,7 +180,7 @@ def test_saving_a_version_and_publishing_it_from_the_pages(team, workshop):
     )
     assert step6(workshop).done
     page = client.get(reverse("profile_version", args=[1])).content.decode()
-    proposal = services.add_months(timezone.localdate(), 6)
+    proposal = schedule.add_months(timezone.localdate(), 6)
     assert f'value="{proposal.isoformat()}"' in page
     chosen = timezone.localdate() + datetime.timedelta(days=100)
     client.post(
