@@ -1,12 +1,14 @@
 """What the bench scripts share: Django set-up, bulk customers via COPY, and timing."""
 
+import contextlib
 import datetime
 import gzip
 import os
 import statistics
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,9 +20,32 @@ import django  # noqa: E402
 django.setup()
 
 import numpy as np  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.db import connection, models  # noqa: E402
 
+from icp_site.models import Membership, Organization, Role, User  # noqa: E402
 from portfolio.models import Customer  # noqa: E402
+
+
+@contextlib.contextmanager
+def bench_leader(name: str = "Rita Rep") -> Iterator[tuple[Organization, User]]:
+    """A throwaway organisation with one leader, deleted afterwards with all its customers.
+
+    Also lets Django's test client in (ALLOWED_HOSTS), which the page timings use.
+    """
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    suffix = uuid.uuid4().hex[:8]
+    org = Organization.objects.create(name=f"Bench {suffix}", slug=f"bench-{suffix}")
+    user = User.objects.create_user(f"bench-{suffix}@example.invalid", None, name=name)
+    try:
+        Membership.objects.create(organization=org, user=user, role=Role.LEADER)
+        yield org, user
+    finally:
+        # One DELETE: Django's cascade would load every customer first.
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM portfolio_customer WHERE organization_id = %s", [org.pk])
+        org.delete()
+        user.delete()
 
 
 def copy_customers(org, dataset, columns: Mapping[str, Sequence], count: int) -> None:

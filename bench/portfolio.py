@@ -13,14 +13,11 @@ import argparse
 import io
 import json
 import time
-import uuid
 
 import numpy as np
-from common import body, copy_customers, gzipped, saas_columns, timed
-from django.conf import settings
+from common import bench_leader, body, copy_customers, gzipped, saas_columns, timed
 from django.test import Client
 
-from icp_site.models import Membership, Organization, Role, User
 from portfolio import analysis_services as services
 from portfolio import frames, scoring_services
 from portfolio.models import Dataset
@@ -189,19 +186,11 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    suffix = uuid.uuid4().hex[:8]
-    org = Organization.objects.create(name=f"Bench {suffix}", slug=f"bench-{suffix}")
-    user = User.objects.create_user(f"bench-{suffix}@example.invalid", None, name="Rita Rep")
-    try:
-        Membership.objects.create(organization=org, user=user, role=Role.LEADER)
+    with bench_leader() as (org, user):
         started = time.perf_counter()
         dataset = make_dataset(org, args.customers)
         print(f"{args.customers:,} customers created in {time.perf_counter() - started:.1f} s")
         results = measure(org, user, dataset, args.runs)
-    finally:
-        org.delete()
-        user.delete()
     report(args.customers, results)
 
 

@@ -6,7 +6,13 @@ Creates a throwaway organisation with N customers (COPY into the database), a le
 workshop with steps 1-3 saved, then measures through Django's test client each step page
 (GET) and each htmx update (POST that saves and answers #results), next to the bare
 computation the page needs (loading the DataFrame plus the analysis call, no rendering).
-Prints a table; the last line is one JSON object. Deletes the organisation afterwards.
+
+The frames are cached per process and dataset revision (portfolio.frame_cache), so each is
+measured twice: cold, with the cache emptied before every call (a worker's first visit of the
+dataset; PostgreSQL's own buffers stay warm), and warm (every later page and htmx update).
+"ms" and "bare_ms" are the cold figures, the targets are checked against them; "warm_ms" is
+the warm one. Prints a table; the last line is one JSON object. Deletes the organisation
+afterwards.
 """
 
 import argparse
@@ -14,18 +20,16 @@ import datetime
 import io
 import json
 import re
+import statistics
 import time
-import uuid
 from pathlib import Path
 
 import numpy as np
-from common import copy_customers, gzipped, saas_columns, timed
-from django.conf import settings
+from common import bench_leader, copy_customers, gzipped, saas_columns, timed
 from django.contrib.staticfiles import finders
 from django.test import Client
 
-from icp_site.models import Membership, Organization, Role, User
-from portfolio import analysis
+from portfolio import analysis, frame_cache
 from portfolio.models import Dataset
 from profiles import data, services
 from profiles.models import WorkshopStep
@@ -39,19 +43,11 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    suffix = uuid.uuid4().hex[:8]
-    org = Organization.objects.create(name=f"Bench {suffix}", slug=f"bench-{suffix}")
-    user = User.objects.create_user(f"bench-{suffix}@example.invalid", None, name="Bench")
-    try:
-        Membership.objects.create(organization=org, user=user, role=Role.LEADER)
+    with bench_leader("Bench") as (org, user):
         started = time.perf_counter()
         dataset = make_dataset(org, args.customers)
         print(f"{args.customers:,} customers created in {time.perf_counter() - started:.1f} s")
         results, page_weight = measure(org, user, dataset, args.runs)
-    finally:
-        org.delete()
-        user.delete()
     report(args.customers, results, page_weight)
 
 
@@ -115,9 +111,10 @@ def measure(org, user, dataset, runs):
     first_page = None
     for number in (1, 2, 3):
         url = f"/workshops/{workshop.pk}/step/{number}/"
-        bare_ms, _ = timed(lambda number=number: bare(number), runs)
-        page_ms, response = timed(lambda url=url: client.get(url), runs)
+        bare_ms, _ = timed_cold(lambda number=number: bare(number), runs)
+        page_ms, response = timed_cold(lambda url=url: client.get(url), runs)
         assert response.status_code == 200, response.status_code
+        page_warm_ms, response = timed(lambda url=url: client.get(url), runs)
         first_page = first_page or response.content
         results.append(
             {
@@ -126,10 +123,13 @@ def measure(org, user, dataset, runs):
                 "ms": round(page_ms, 1),
                 "bare_ms": round(bare_ms, 1),
                 "bytes": gzipped(response.content),
+                "warm_ms": round(page_warm_ms, 1),
             }
         )
         update = Updater(client, workshop, number)
-        update_ms, response = timed(update, runs)
+        update_ms, response = timed_cold(update, runs)
+        assert response.status_code == 200 and b"Not saved" not in response.content
+        update_warm_ms, response = timed(update, runs)
         assert response.status_code == 200 and b"Not saved" not in response.content
         results.append(
             {
@@ -138,9 +138,23 @@ def measure(org, user, dataset, runs):
                 "ms": round(update_ms, 1),
                 "bare_ms": round(bare_ms, 1),
                 "bytes": gzipped(response.content),
+                "warm_ms": round(update_warm_ms, 1),
             }
         )
     return results, page_weight(first_page)
+
+
+def timed_cold(function, runs: int) -> tuple[float, object]:
+    """Like `timed`, but the frame cache is emptied before every call (not timed)."""
+    frame_cache.clear()
+    result = function()
+    times = []
+    for _ in range(runs):
+        frame_cache.clear()
+        started = time.perf_counter()
+        result = function()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), result
 
 
 SAVED = {
@@ -197,14 +211,19 @@ def report(customers: int, results: list[dict], weight: dict) -> None:
     limit = 300 if customers <= 100_000 else 1000
     out = io.StringIO()
     out.write(f"\nWorkshop steps with {customers:,} customers (median, ms)\n")
-    out.write(f"{'':8} {'kind':7} {'server':>8} {'bare':>8} {'ratio':>6} {'gzip KB':>8}  target\n")
+    out.write("cold: frame cache emptied first (a first visit); warm: every later load\n")
+    out.write(
+        f"{'':8} {'kind':7} {'cold':>8} {'warm':>8} {'bare':>8} {'ratio':>6} {'gzip KB':>8}"
+        "  target (cold)\n"
+    )
     for row in results:
         ratio = row["ms"] / row["bare_ms"] if row["bare_ms"] else float("inf")
         size_limit = PAGE_LIMIT_KB if row["kind"] == "page" else UPDATE_LIMIT_KB
         ok = row["ms"] < limit and (customers > 100_000 or ratio <= 3)
         ok = ok and (row["kind"] == "page" or row["bytes"] / 1024 <= size_limit)
         out.write(
-            f"{row['name']:8} {row['kind']:7} {row['ms']:8.1f} {row['bare_ms']:8.1f} "
+            f"{row['name']:8} {row['kind']:7} {row['ms']:8.1f} {row['warm_ms']:8.1f} "
+            f"{row['bare_ms']:8.1f} "
             f"{ratio:6.2f} {row['bytes'] / 1024:8.1f}  {'ok' if ok else 'MISSED'}\n"
         )
     total = sum(weight.values())

@@ -44,27 +44,34 @@ def copy_numbers(values: pd.Series) -> np.ndarray:
 
 
 def copy_dates(values: pd.Series) -> np.ndarray:
-    """ISO dates as COPY text (\\N when empty), without Python's strftime per row."""
+    """ISO dates as COPY text (\\N when empty); each distinct date is formatted once."""
     days = values.to_numpy(dtype="datetime64[D]")
-    text = days.astype(str).astype(object)
-    text[np.isnat(days)] = "\\N"
-    return text
+    codes, uniques = pd.factorize(days.view(np.int64))
+    text = uniques.view("datetime64[D]").astype(str).astype(object)
+    text[np.isnat(uniques.view("datetime64[D]"))] = "\\N"
+    return text[codes]
 
 
 def json_objects(frame: pd.DataFrame) -> np.ndarray:
     """Per row, the non-empty cells as a JSON object for COPY (text kept as uploaded)."""
-    out = np.full(len(frame), "", dtype=object)
+    columns = []  # per column and row: '"key":"value"', or '' for an empty cell
     for column in frame.columns:
         codes, uniques = pd.factorize(frame[column].to_numpy(dtype=object))
         key = json.dumps(str(column), ensure_ascii=False) + ":"
         pieces = [
-            ("," + key + json.dumps(value, ensure_ascii=False)).translate(_COPY_ESCAPES)
+            (key + json.dumps(value, ensure_ascii=False)).translate(_COPY_ESCAPES)
             if isinstance(value, str) and value.strip()
             else ""
             for value in uniques
         ]
-        out = out + np.array([*pieces, ""], dtype=object)[codes]
-    return np.array(["{" + text[1:] + "}" for text in out], dtype=object)
+        columns.append(np.array([*pieces, ""], dtype=object)[codes])
+    if not columns:
+        return np.full(len(frame), "{}", dtype=object)
+    rows = zip(*columns, strict=True)
+    if not any("" in pieces for pieces in columns):  # every cell filled: one join per row
+        return np.array([f"{{{','.join(row)}}}" for row in rows], dtype=object)
+    objects = [f"{{{','.join(piece for piece in row if piece)}}}" for row in rows]
+    return np.array(objects, dtype=object)
 
 
 def allocate_ids(model, count: int) -> np.ndarray:

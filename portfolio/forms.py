@@ -67,7 +67,10 @@ class UploadForm(forms.Form):
         file = self.cleaned_data["file"]
         if file.size > settings.IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                _("The file is %(size)s; files up to %(limit)s can be imported."),
+                _(
+                    "The file is %(size)s; files up to %(limit)s can be imported. The server's "
+                    "administrator can raise the limit with the IMPORT_MAX_BYTES setting."
+                ),
                 params={
                     "size": filesizeformat(file.size),
                     "limit": filesizeformat(settings.IMPORT_MAX_BYTES),

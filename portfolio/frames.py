@@ -2,7 +2,8 @@
 
 One query per frame. Numbers travel from PostgreSQL as one bytea of big-endian float8s (row after
 row) and texts as one string joined by a separator, so 100,000 customers become numpy arrays
-without a Python object per value. Money becomes float here and only here.
+without a Python object per value. Money becomes float here and only here. The frames are cached
+per dataset revision (portfolio.frame_cache): a page's later options and visits reuse them.
 
 Columns the analyses may use, besides the typed customer columns:
 - ``lifetime_days``: days from ``customer_since`` to ``customer_until`` or to ``today``.
@@ -23,6 +24,7 @@ import pandas as pd
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
+from portfolio import frame_cache
 from portfolio.models import Customer, Dataset, DatasetKind
 
 EXTRA_PREFIX = "extra:"
@@ -94,7 +96,7 @@ def numeric_columns(dataset: Dataset | None) -> dict[str, str]:
             continue
         if all(filled.get(n) for n in needs):
             columns[key] = str(label)
-    for column in _numeric_extra_columns(dataset):
+    for column in numeric_extra_columns(dataset):
         columns[EXTRA_PREFIX + column] = column
     return columns
 
@@ -137,7 +139,7 @@ def _filled(dataset: Dataset) -> dict[str, bool]:
     return {c: bool(v) for c, v in zip(FILLED_COLUMNS, row, strict=True)}
 
 
-def _numeric_extra_columns(dataset: Dataset) -> list[str]:
+def numeric_extra_columns(dataset: Dataset) -> list[str]:
     """Extra columns where at least 80 % of a sample of filled cells are numbers."""
     if not dataset.extra_columns:
         return []
@@ -178,15 +180,25 @@ def load_customers(
     """The dataset's customers: ``id`` (int), the numeric columns (float, NaN when missing) and
     the text columns (text, missing when blank), in no particular row order.
 
-    ``on`` is the date lifetimes and order recency are measured to (default: today).
+    ``on`` is the date lifetimes and order recency are measured to (default: today). Cached
+    per dataset revision; the frame is a shallow copy, change it freely.
     """
-    numbers = list(dict.fromkeys(numbers))
-    texts = list(dict.fromkeys(texts))
+    numbers = tuple(dict.fromkeys(numbers))
+    texts = tuple(dict.fromkeys(texts))
     if unknown := [t for t in texts if t not in TEXT_COLUMNS]:
         raise ColumnError(f"Unknown text columns {unknown!r}.")
+    on = on or today()
+    return frame_cache.get(
+        dataset,
+        ("customers", numbers, texts, on),
+        lambda: _load_customers(dataset, list(numbers), list(texts), on),
+    )
+
+
+def _load_customers(dataset: Dataset, numbers: list[str], texts: list[str], on: dt.date):
     params: dict = {
         "dataset": dataset.pk,
-        "today": on or today(),
+        "today": on,
         "number_pattern": NUMBER_PATTERN,
         "separator": SEPARATOR,
     }

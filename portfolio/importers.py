@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 
+import numpy as np
 import pandas as pd
 
 TEXT_EXTENSIONS = frozenset({".csv", ".txt", ".tsv", ".tab"})
@@ -77,7 +78,7 @@ def read_table(
     suffix = PurePath(filename).suffix.casefold()
     if suffix not in TEXT_EXTENSIONS | WORKBOOK_EXTENSIONS:
         raise ImportFileError("unsupported_type")
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(): that copies the whole upload
         raise ImportFileError("empty")
     kind = _sniff_container(data)
     if kind in ("xlsx", "ods", "xls"):
@@ -224,6 +225,8 @@ def detect_encoding(data: bytes) -> str:
         return "utf-16-le"
     if len(head) >= 4 and head[0::2].count(0) > 0.4 * len(head) / 2 > head[1::2].count(0):
         return "utf-16-be"
+    if data.isascii():  # far quicker than decoding, and ASCII is valid UTF-8
+        return "utf-8"
     for encoding in ("utf-8", "cp1252"):
         if _decodes(data, encoding):
             return encoding
@@ -296,12 +299,15 @@ def _read_csv(
 ) -> pd.DataFrame:
     """Parse with pandas' C reader: every cell a string, blank lines kept for row numbers."""
     try:
-        return pd.read_csv(
+        # Read as object and convert the finished columns to str in one go: asking the reader
+        # for str makes it build and then concatenate str arrays per chunk (0.4 s a million
+        # rows more).
+        grid = pd.read_csv(
             io.BytesIO(data),
             sep=delimiter,
             header=None,
             names=range(width),
-            dtype=str,
+            dtype=object,
             keep_default_na=False,
             na_values=[""],
             skip_blank_lines=False,
@@ -318,6 +324,7 @@ def _read_csv(
     except pd.errors.ParserError as error:
         line = re.search(r"line (\d+)", str(error))
         raise ImportFileError("ragged", row=line.group(1) if line else "?") from None
+    return grid.astype("str")
 
 
 # --- shared --------------------------------------------------------------------------------
@@ -325,8 +332,7 @@ def _read_csv(
 
 def _split_header(grid: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """Use the first non-empty row as header; drop empty rows and columns; name columns."""
-    filled = grid.notna()
-    nonblank_rows = filled.any(axis=1).to_numpy()
+    nonblank_rows = _filled_rows(grid)
     if not nonblank_rows.any():
         raise ImportFileError("empty")
     header_at = int(nonblank_rows.argmax())
@@ -337,7 +343,10 @@ def _split_header(grid: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
         raise ImportFileError("header_only")
     if not body_rows.all():
         body = body[body_rows]
-    keep = (header.notna() | filled.iloc[header_at + 1 :].any()).to_numpy()
+    # Only a column without a header needs looking at: it stays if any cell below is filled.
+    keep = header.notna().to_numpy().copy()
+    for i in np.flatnonzero(~keep):
+        keep[i] = grid.iloc[header_at + 1 :, i].notna().any()
     positions = [i + 1 for i, kept in enumerate(keep) if kept]
     names = unique_headers(
         [header.iloc[p - 1] for p in positions], lambda i: f"column {positions[i]}"
@@ -346,6 +355,16 @@ def _split_header(grid: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
     body.columns = list(names)
     body.index.name = "row"
     return body, names
+
+
+def _filled_rows(grid: pd.DataFrame) -> np.ndarray:
+    """Whether each row has any cell, column by column until every row has one."""
+    filled = np.zeros(len(grid), dtype=bool)
+    for i in range(grid.shape[1]):
+        filled |= grid.iloc[:, i].notna().to_numpy()
+        if filled.all():  # usually after the first column: names and ids are rarely blank
+            break
+    return filled
 
 
 def unique_headers(raw: list[object], blank_name: Callable[[int], str]) -> tuple[str, ...]:

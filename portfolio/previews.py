@@ -1,25 +1,36 @@
 """What the import pages show before anything is stored, and the words for what went wrong.
 
-The mapping page works on a sample: the whole file when it is small or a workbook, else its
-first megabyte (cut at a line end), so that a change of a select answers at once.
+The mapping page works on a sample, so that a change of a select answers at once: the whole
+file when it is small, the first megabyte (cut at a line end) of a big text file, and for a
+workbook over IMPORT_INLINE_BYTES the first rows the worker read once and kept on the upload
+(`ImportUpload.sample`): a workbook can only be read whole, and a big one takes longer than a
+request may (a 40 MB xlsx: 12 s, and still 5 s for its first rows alone).
 """
 
+import logging
 import re
 from dataclasses import dataclass
 
+import pandas as pd
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portfolio.checks import import_check
 from portfolio.forms import FIELD_LABELS, initial_from_options
-from portfolio.importers import RawTable, detect_encoding, read_table
+from portfolio.importers import ImportFileError, RawTable, detect_encoding, read_table
 from portfolio.mapping import FIELDS, looks_order_level, suggest_mapping
 from portfolio.models import ImportUpload
 from portfolio.parsing import NumberFormat
-from portfolio.services import upload_content
+from portfolio.services import read_upload, upload_content
+
+log = logging.getLogger(__name__)
 
 SAMPLE_BYTES = 1 << 20
+# The rows of a big workbook kept for the mapping page: the preview and the order-level
+# suggestion look at these.
+SAMPLE_ROWS = 1000
+WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 PREVIEW_ROWS = 10
 _AMBIGUOUS_DATE = re.compile(r"^\s*\d{1,2}[/-]\d{1,2}[/-]\d{2,4}")
 
@@ -49,6 +60,8 @@ FILE_ERRORS = {
     "ragged": gettext_lazy(
         "A row has more values than the header row; check the separator and quoting."
     ),
+    # Not from the importer: the worker failed to read a big workbook for the mapping page.
+    "read_failed": gettext_lazy("Reading the file stopped unexpectedly; please upload it again."),
 }
 REASONS = {
     "missing_name": gettext_lazy("the customer name is missing"),
@@ -78,12 +91,100 @@ REASON_LABELS = {
 class Sample:
     raw: RawTable
     complete: bool  # the whole file was read
+    file_rows: int | None = None  # the rows in the whole file, when known but not all here
+
+
+class SampleUnreadable(Exception):
+    """The worker found a big workbook unreadable; `code` is a key of FILE_ERRORS."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def read_in_worker(upload: ImportUpload) -> bool:
+    """Whether the upload is a workbook too big to read within a request."""
+    if upload.sample:
+        return True
+    if upload.size <= settings.IMPORT_INLINE_BYTES:
+        return False
+    return upload_content(upload, limit=len(WORKBOOK_MAGIC[0])).startswith(WORKBOOK_MAGIC)
+
+
+def load_sample(upload: ImportUpload, *, sheet: str) -> Sample | None:
+    """The sample of `sheet` ("" for the saved or first one); None while the worker reads it.
+
+    Raises ImportFileError or SampleUnreadable when the file cannot be read.
+    """
+    if not read_in_worker(upload):
+        return read_sample(upload, sheet=sheet or None)
+    if not sample_fits(upload.sample, sheet):
+        return None
+    if "error" in upload.sample:
+        raise SampleUnreadable(upload.sample["error"])
+    return _stored_sample(upload.sample)
+
+
+def sample_fits(sample: dict, sheet: str) -> bool:
+    """Whether the worker has read the sheet asked for ("" takes whichever it read)."""
+    if not sample or sample.get("pending"):
+        return False
+    if sheet == sample.get("requested"):
+        return True
+    return "error" not in sample and sheet in ("", sample.get("sheet"))
+
+
+def sample_pending(sample: dict, sheet: str) -> bool:
+    """Whether the worker was already asked to read this sheet."""
+    return bool(sample.get("pending")) and sample.get("requested") == sheet
+
+
+def workbook_sample(upload: ImportUpload, *, sheet: str) -> dict:
+    """Read a big workbook whole (in the worker) and keep what the mapping page needs."""
+    try:
+        raw = read_upload(upload, sheet=sheet or None)
+    except ImportFileError as error:
+        return {"error": error.code}
+    except Exception:
+        log.exception("reading upload %s for its mapping failed", upload.pk)
+        return {"error": "read_failed"}
+    head = raw.frame.head(SAMPLE_ROWS)
+    return {
+        "sheet": raw.sheet,
+        "sheets": list(raw.sheets),
+        "source": raw.source,
+        "columns": list(raw.columns),
+        "index": head.index.tolist(),
+        "rows": head.astype(object).where(head.notna(), None).to_numpy().tolist(),
+        "row_count": len(raw.frame),
+    }
+
+
+def _stored_sample(sample: dict) -> Sample:
+    """Rebuild the RawTable read_table made from what workbook_sample kept."""
+    frame = pd.DataFrame(
+        sample["rows"],
+        index=pd.Index(sample["index"], name="row"),
+        columns=sample["columns"],
+        dtype=object,
+    ).astype("str")
+    raw = RawTable(
+        frame,
+        tuple(sample["columns"]),
+        None,
+        None,
+        sample["sheet"],
+        tuple(sample["sheets"]),
+        sample["source"],
+    )
+    complete = sample["row_count"] <= len(frame)
+    return Sample(raw, complete, None if complete else sample["row_count"])
 
 
 def read_sample(upload: ImportUpload, *, sheet: str | None = None) -> Sample:
     """Read the upload, or the first megabyte of a big text file (ImportFileError if bad)."""
     data = upload_content(upload, limit=SAMPLE_BYTES + 1)
-    workbook = data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))
+    workbook = data.startswith(WORKBOOK_MAGIC)
     if workbook and len(data) > SAMPLE_BYTES:
         data = upload_content(upload)
     complete = len(data) <= SAMPLE_BYTES or workbook
@@ -148,6 +249,7 @@ def preview(sample: Sample, options: dict) -> dict:
     }
     result = {
         "complete": sample.complete,
+        "file_rows": sample.file_rows,
         "unmapped": [column for column in raw.columns if column not in mapping.values()],
         "order_suggested": looks_order_level(raw.frame, mapping),
         "date_ambiguous": _dates_ambiguous(raw, mapping),

@@ -11,4 +11,5 @@ urlpatterns = [
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("import/<int:pk>/mapping/", views.import_mapping, name="import_mapping"),
     path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/discard/", views.import_discard, name="import_discard"),
 ]

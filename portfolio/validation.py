@@ -15,9 +15,11 @@ from portfolio.importers import RawTable
 from portfolio.mapping import FIELDS, FIELDS_BY_NAME, Field
 from portfolio.parsing import (
     POINT,
+    Factorized,
     NumberFormat,
     clean_text,
     detect_number_format,
+    factorize,
     parse_dates,
     parse_integers,
     parse_numbers,
@@ -112,7 +114,13 @@ def validate(
     used = _check_mapping(raw, mapping, order_level)
     frame = raw.frame
     index = frame.index
-    formats = _number_formats(raw, used, number_hint)
+    # Number columns are factorised once, for detecting their format and for parsing them.
+    factorized = {
+        name: factorize(frame[header])
+        for name, header in used.items()
+        if FIELDS_BY_NAME[name].kind in NUMERIC_KINDS
+    }
+    formats = _number_formats(raw, used, number_hint, factorized)
     columns: dict[str, pd.Series] = {}
     checks: list[tuple[Field, pd.Series, str, np.ndarray | None]] = []
 
@@ -128,7 +136,8 @@ def validate(
             values, bad = parse_dates(cells, dayfirst=dayfirst)
             reason = "unknown_date"
         else:
-            values, bad = NUMERIC_KINDS[spec.kind](cells, formats[spec.name])
+            parse = NUMERIC_KINDS[spec.kind]
+            values, bad = parse(cells, formats[spec.name], factorized=factorized.pop(spec.name))
             reason = KIND_REASON[spec.kind]
         columns[spec.name] = values
         checks.append((spec, bad, reason, None))
@@ -215,15 +224,17 @@ def _check_mapping(
 
 
 def _number_formats(
-    raw: RawTable, used: dict[str, str], hint: NumberFormat | None
+    raw: RawTable,
+    used: dict[str, str],
+    hint: NumberFormat | None,
+    factorized: dict[str, Factorized],
 ) -> dict[str, NumberFormat]:
     """Detect each number column's format; undecided columns follow the decided ones."""
     if hint is None and raw.is_workbook:
         hint = POINT  # workbook numbers arrive as 1234.5 whatever the user's locale
     formats = {
-        name: detect_number_format(raw.frame[header], hint)
-        for name, header in used.items()
-        if FIELDS_BY_NAME[name].kind in NUMERIC_KINDS
+        name: detect_number_format(raw.frame[used[name]], hint, factorized=column)
+        for name, column in factorized.items()
     }
     decided = Counter(fmt.decimal for fmt in formats.values() if fmt.certain)
     if hint is None and decided:
@@ -239,13 +250,13 @@ def _duplicates(ids: pd.Series) -> tuple[np.ndarray, str, np.ndarray]:
     """Mask of ids seen in an earlier row, and for each row the position of the first one."""
     codes, _ = pd.factorize(ids)
     present = codes >= 0
-    repeated = present & pd.Series(codes).duplicated().to_numpy()
-    first = np.zeros(len(codes), dtype=np.int64)
-    if present.any():
-        uniques, first_at = np.unique(codes[present], return_index=True)
-        lookup = np.zeros(uniques.max() + 1, dtype=np.int64)
-        lookup[uniques] = np.flatnonzero(present)[first_at]
-        first[present] = lookup[codes[present]]
+    # factorize numbers the ids in the order they first appear, so a row holds an id's first
+    # occurrence exactly when its code is higher than every code before it.
+    earlier = np.maximum.accumulate(np.concatenate([[-1], codes]))[:-1]
+    new = codes > earlier
+    repeated = present & ~new
+    first_at = np.flatnonzero(new)  # position of the first occurrence of code 0, 1, 2, ...
+    first = np.where(present, first_at[np.maximum(codes, 0)] if len(first_at) else 0, 0)
     return repeated, "duplicate_id", first
 
 

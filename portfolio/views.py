@@ -25,11 +25,13 @@ from portfolio.services import (
     dataset_is_deletable,
     dataset_reaggregate,
     import_upload_create,
+    import_upload_discard,
     import_upload_options_save,
     import_upload_queue,
     import_upload_run,
+    import_upload_sample_queue,
 )
-from portfolio.tasks import import_upload
+from portfolio.tasks import import_upload, read_upload_sample
 
 SORTABLE = {
     "name",
@@ -72,6 +74,7 @@ def customers(request: MemberRequest):
     uploads = (
         ImportUpload.objects.for_organization(request.organization)
         .without_content()
+        .defer("sample")
         .exclude(state=ImportState.DONE)
     )
     context["uploads"] = uploads[:10]
@@ -206,34 +209,44 @@ def import_upload_view(request: MemberRequest):
     return render(request, "portfolio/import_upload.html", context, status=status)
 
 
-def _upload(request: MemberRequest, pk: int) -> ImportUpload:
-    return get_object_or_404(
+def _upload(request: MemberRequest, pk: int, *, with_sample: bool = False) -> ImportUpload:
+    uploads = (
         ImportUpload.objects.for_organization(request.organization)
         .without_content()
-        .select_related("organization", "uploaded_by"),
-        pk=pk,
+        .select_related("organization", "uploaded_by")
     )
+    if not with_sample:  # a big workbook's first rows: only the mapping page needs them
+        uploads = uploads.defer("sample")
+    return get_object_or_404(uploads, pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
 @leader_required
 @vary_on_headers("HX-Request")
 def import_mapping(request: MemberRequest, pk: int):
-    upload = _upload(request, pk)
+    upload = _upload(request, pk, with_sample=True)
     if upload.state == ImportState.DONE:
         return redirect("dataset_detail", pk=upload.dataset_id)
     if upload.is_busy:
         return redirect("import_detail", pk=upload.pk)
+    sheet = (request.POST or request.GET).get("sheet") or upload.options.get("sheet") or ""
+    # The wait state polls this view; once the sample is there, the whole page reloads.
+    polling = request.htmx and request.htmx.target == "sample-status"
     try:
-        sheet = (request.POST or request.GET).get("sheet") or upload.options.get("sheet")
-        sample = previews.read_sample(upload, sheet=sheet or None)
-    except ImportFileError as error:
+        sample = previews.load_sample(upload, sheet=sheet)
+    except (ImportFileError, previews.SampleUnreadable) as error:
+        if polling:
+            return HttpResponseClientRefresh()
         return render(
             request,
             "portfolio/import_detail.html",
             {"upload": upload, "file_error": previews.file_error_text(error.code)},
             status=400,
         )
+    if sample is None:
+        return _wait_for_sample(request, upload, sheet)
+    if polling:
+        return HttpResponseClientRefresh()
     initial = previews.initial_options(upload, sample)
     data = request.POST if request.method == "POST" else (request.GET if request.htmx else None)
     form = MappingForm(data, initial=initial, columns=sample.raw.columns, sheets=sample.raw.sheets)
@@ -248,6 +261,17 @@ def import_mapping(request: MemberRequest, pk: int):
     return render(
         request, "portfolio/import_mapping.html", context, status=400 if form.errors else 200
     )
+
+
+def _wait_for_sample(request, upload: ImportUpload, sheet: str):
+    """A big workbook is read by the worker: ask for the sheet once, then show the wait."""
+    if not previews.sample_pending(upload.sample, sheet):
+        import_upload_sample_queue(upload=upload, sheet=sheet)
+        read_upload_sample.enqueue(upload.pk, sheet)
+    context = {"upload": upload, "sheet": sheet}
+    if request.htmx:
+        return render(request, "portfolio/import_wait.html#status", context)
+    return render(request, "portfolio/import_wait.html", context)
 
 
 def _start(request, upload: ImportUpload, *, skip_invalid: bool = False):
@@ -311,3 +335,18 @@ def import_confirm(request: MemberRequest, pk: int):
     if upload.state != ImportState.INVALID or not upload.report.get("valid_count"):
         return HttpResponse(_("There is nothing to confirm for this file."), status=409)
     return _start(request, upload, skip_invalid=True)
+
+
+@require_POST
+@leader_required
+def import_discard(request: MemberRequest, pk: int):
+    upload = _upload(request, pk)
+    if not import_upload_discard(upload=upload):
+        return HttpResponse(
+            _("This file is being imported or was imported; it is kept."), status=409
+        )
+    messages.success(
+        request,
+        _("The file “%(name)s” was discarded; nothing was imported.") % {"name": upload.file_name},
+    )
+    return redirect("customers")

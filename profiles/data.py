@@ -3,12 +3,14 @@
 Numbers travel from PostgreSQL as one bytea of big-endian float8s (row after row) and become
 numpy arrays without a Python object per value: for a million customers that is several times
 faster than fetching tuples. Money becomes float here and only here.
+
+The frames are cached per dataset revision (portfolio.frame_cache): a team changes thresholds,
+not customers, so only a worker's first page of a dataset waits for the database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -28,8 +30,10 @@ from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import Regex
 from django.utils.translation import gettext_lazy as _
 
+from portfolio import frame_cache
 from portfolio.analysis import GROUPS
-from portfolio.models import Customer, Dataset
+from portfolio.frames import EXTRA_PREFIX, NUMBER_PATTERN, numeric_extra_columns
+from portfolio.models import Customer, Dataset, DatasetKind
 
 # Numeric customer columns a team may group by, in the order the form offers them.
 NUMERIC_COLUMNS = {
@@ -40,9 +44,6 @@ NUMERIC_COLUMNS = {
     "employees": _("Employees"),
     "company_revenue": _("Company revenue"),
 }
-EXTRA_PREFIX = "extra:"
-EXTRA_SAMPLE = 200  # customers looked at to decide whether an extra column holds numbers
-NUMBER_PATTERN = r"^\s*[-+]?[0-9]+(\.[0-9]+)?\s*$"
 
 
 class _Float8Rows(Aggregate):
@@ -79,16 +80,10 @@ def metric_choices(dataset: Dataset | None) -> list[tuple[str, str]]:
     if dataset is None:
         return []
     mapped = set(dataset.mapping or NUMERIC_COLUMNS)
+    if dataset.kind == DatasetKind.ORDERS:  # the import adds up revenue (and profit) per customer
+        mapped |= {"revenue", "margin"} if "profit" in mapped else {"revenue"}
     choices = [(key, str(label)) for key, label in NUMERIC_COLUMNS.items() if key in mapped]
-    if dataset.extra_columns:
-        sample = list(
-            Customer.objects.in_dataset(dataset).values_list("extra", flat=True)[:EXTRA_SAMPLE]
-        )
-        for column in dataset.extra_columns:
-            values = [row.get(column) for row in sample if row.get(column) not in (None, "")]
-            numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
-            if values and numbers.notna().mean() >= 0.8:
-                choices.append((EXTRA_PREFIX + column, column))
+    choices += [(EXTRA_PREFIX + column, column) for column in numeric_extra_columns(dataset)]
     return choices
 
 
@@ -109,7 +104,11 @@ def number_frame(customers, columns: dict[str, Expression]) -> pd.DataFrame:
 
 
 def size_frame(dataset: Dataset, metric: str) -> pd.DataFrame:
-    """The metric and the revenue of every customer of the dataset (steps 1 and 2)."""
+    """The metric and the revenue of every customer of the dataset (steps 1 and 2; cached)."""
+    return frame_cache.get(dataset, ("size", metric), lambda: _size_frame(dataset, metric))
+
+
+def _size_frame(dataset: Dataset, metric: str) -> pd.DataFrame:
     columns = {metric: metric_expression(metric)}
     if metric != "revenue":
         columns["revenue"] = metric_expression("revenue")
@@ -140,7 +139,17 @@ CRITERION_COLUMNS = {
 def group_frame(
     dataset: Dataset, *, metric: str, thresholds, group: str, criterion: str
 ) -> pd.DataFrame:
-    """Id, name, customer id, revenue and the criterion's columns of one size group (step 3)."""
+    """Id, name, customer id, revenue and the criterion's columns of one size group (step 3;
+    cached)."""
+    limits = tuple(float(t) for t in thresholds)
+    return frame_cache.get(
+        dataset,
+        ("group", metric, limits, group, criterion),
+        lambda: _group_frame(dataset, metric, limits, group, criterion),
+    )
+
+
+def _group_frame(dataset, metric, thresholds, group, criterion) -> pd.DataFrame:
     rows = (
         Customer.objects.in_dataset(dataset)
         .alias(_metric=metric_expression(metric))
@@ -164,11 +173,15 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-# The whole portfolio's company columns, for the lift under the tables of steps 4-5. A dataset
-# does not change after its import, and every participant's page asks for the same frame.
-@lru_cache(maxsize=4)
-def _population(dataset_id: int, fields: tuple[str, ...]) -> pd.DataFrame:
-    rows = Customer.objects.filter(dataset_id=dataset_id).order_by().values_list(*fields)
+# The whole portfolio's company columns, for the lift under the tables of steps 4-5 and the
+# draft of step 6: every participant's page asks for the same frame (cached per revision).
+def _population(dataset: Dataset) -> pd.DataFrame:
+    return frame_cache.get(dataset, ("population",), lambda: _load_population(dataset))
+
+
+def _load_population(dataset: Dataset) -> pd.DataFrame:
+    fields = CUSTOMER_FIELDS
+    rows = Customer.objects.in_dataset(dataset).order_by().values_list(*fields)
     frame = pd.DataFrame(list(rows), columns=list(fields), dtype=object)
     for name in fields:
         kind = Customer._meta.get_field(name).get_internal_type()
@@ -186,7 +199,7 @@ def population_frame(dataset: Dataset | None, columns: dict[str, str]) -> pd.Dat
     """Every customer's values of the given fields, named by table column ({column: field})."""
     if dataset is None or not columns:
         return None
-    frame = _population(dataset.pk, CUSTOMER_FIELDS)
+    frame = _population(dataset)
     return pd.DataFrame({column: frame[field] for column, field in columns.items()})
 
 
@@ -214,4 +227,4 @@ def customers_frame(dataset: Dataset | None) -> pd.DataFrame:
     """Every customer of the dataset with the fields criteria read (a copy: callers add columns)."""
     if dataset is None:
         return pd.DataFrame(columns=list(CUSTOMER_FIELDS))
-    return _population(dataset.pk, CUSTOMER_FIELDS).copy()
+    return _population(dataset)

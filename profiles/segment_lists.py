@@ -2,15 +2,14 @@
 
 Which list: the current profile's own dataset (the one its workshop worked on), else the
 organisation's newest ready import. `segment_frame` loads the fields the criteria read with
-one query and calls `criteria.evaluate_frame`; a saved version and an imported dataset never
-change (re-aggregating an order list over another period aside), so the result is cached
-per (version, dataset, period) in the process.
+one query and calls `criteria.evaluate_frame`; a saved version never changes and a dataset's
+customers change only with its revision (re-aggregating an order list), so the result is
+cached per (dataset, revision, version) in the process (portfolio.frame_cache).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pandas as pd
 from django.db.models import FloatField
@@ -18,6 +17,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
+from portfolio import frame_cache
 from portfolio.models import Customer, Dataset, DatasetStatus
 from profiles import fitcheck
 from profiles.criteria import FIT_SEGMENTS, evaluate_frame
@@ -29,7 +29,6 @@ NUMBER_FIELDS = {"revenue", "company_revenue", "margin"}  # Decimal in the datab
 CUSTOMER_FIELD_NAMES = {
     f.name for f in Customer._meta.get_fields() if getattr(f, "concrete", False)
 } - {"organization", "dataset", "extra"}
-CACHE_SIZE = 8
 
 
 def segment_dataset(organization, version: ProfileVersion | None) -> Dataset | None:
@@ -66,13 +65,9 @@ def customer_frame(dataset: Dataset, attributes: set[str]) -> pd.DataFrame:
     return frame
 
 
-@lru_cache(maxsize=CACHE_SIZE)
-def _segments(version_id: int, dataset_id: int, period: str) -> pd.DataFrame:
-    # `period` is in the key because re-aggregating an order list over another period
-    # rewrites its customers' revenue; nothing else changes an imported list.
-    version = ProfileVersion.objects.get(pk=version_id)
+def _segments(version: ProfileVersion, dataset: Dataset) -> pd.DataFrame:
     found = fitcheck.profile_criteria(version.content)
-    frame = customer_frame(Dataset.objects.get(pk=dataset_id), {c.attribute for c in found})
+    frame = customer_frame(dataset, {c.attribute for c in found})
     result = evaluate_frame(found, frame)
     out = frame[list(BASE_FIELDS)].copy()
     out["segment"] = result["segment"].astype(str)
@@ -84,7 +79,7 @@ def _segments(version_id: int, dataset_id: int, period: str) -> pd.DataFrame:
 
 def segment_frame(version: ProfileVersion, dataset: Dataset) -> pd.DataFrame:
     """Every customer of the dataset with segment, known, total and reason code (a copy)."""
-    return _segments(version.pk, dataset.pk, dataset.period).copy()
+    return frame_cache.get(dataset, ("segments", version.pk), lambda: _segments(version, dataset))
 
 
 @dataclass(frozen=True)

@@ -96,8 +96,10 @@ def _structure(rows, cols) -> str:
 
 def _summaries(workshop, table, rows, cols):
     # Thirty laptops ask for the same summaries after every edit: compute them once per content.
+    # The revision: re-aggregating an order list changes the customers' figures.
     key = (
         workshop.dataset_id,
+        workshop.dataset.revision if workshop.dataset else None,
         tuple((row.pk, json.dumps(row.values, sort_keys=True)) for row in rows),
         tuple((c.key, c.kind) for c in cols),
     )

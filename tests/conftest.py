@@ -10,6 +10,7 @@ from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from icp_site.models import Membership, Organization, Role
+from portfolio import frame_cache
 from tests.factories import PASSWORD, MembershipFactory, OrganizationFactory
 
 # These machines are shared and noisy: a per-example deadline only makes tests flaky.
@@ -120,3 +121,11 @@ def default_language():
     # A request leaves its language active in the thread; start every test in English.
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def empty_frame_cache():
+    # Datasets' frames are cached in the process: no test sees another test's frames.
+    frame_cache.clear()
+    yield
+    frame_cache.clear()

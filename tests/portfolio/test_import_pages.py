@@ -1,5 +1,6 @@
 """Upload -> mapping -> problems -> confirm, through the test client (plain and htmx)."""
 
+import pandas as pd
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -71,7 +72,21 @@ def test_a_file_over_the_size_limit_is_refused_with_a_clear_message(team, settin
     response = _upload(team.client("leader"), CLEAN)
     assert response.status_code == 400
     assert "files up to 20" in response.text
+    assert "can raise the limit with the IMPORT_MAX_BYTES setting" in response.text
     assert not ImportUpload.objects.exists()
+
+
+def test_the_size_refusal_states_the_default_limit_in_megabytes(settings):
+    from portfolio.forms import UploadForm
+
+    settings.IMPORT_MAX_BYTES = 50 * 1024 * 1024
+    file = SimpleUploadedFile("big.csv", b"x")
+    file.size = 60 * 1024 * 1024  # the form checks the size the upload handler reports
+    form = UploadForm(files={"file": file})
+    assert form.errors["file"] == [
+        "The file is 60.0\xa0MB; files up to 50.0\xa0MB can be imported. The server's administrator"
+        " can raise the limit with the IMPORT_MAX_BYTES setting."
+    ]
 
 
 def test_a_file_of_another_type_is_refused(team):
@@ -302,3 +317,177 @@ def test_a_workbook_sheet_is_chosen_on_the_mapping_page(team):
     response = client.post(url, data)
     assert response.status_code == 302
     assert list(Customer.objects.values_list("name", "seats")) == [("Beta", 7)]
+
+
+# --- big workbooks: read once by the worker, the mapping page works on the kept sample -----
+
+WAIT = 'id="sample-status"'
+
+
+def _big_workbook(team, settings, content=None):
+    """Upload a workbook the view treats as big (the threshold lowered, not the file grown)."""
+    settings.IMPORT_INLINE_BYTES = 100
+    client = team.client("leader")
+    file = SimpleUploadedFile("crm.xlsx", content if content is not None else _workbook())
+    client.post(reverse("import_upload"), {"file": file})
+    return client, ImportUpload.objects.get(file_name="crm.xlsx")
+
+
+def _poll(client, upload, **params):
+    url = reverse("import_mapping", args=[upload.pk])
+    return client.get(url, params, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="sample-status")
+
+
+@pytest.fixture
+def queued_tasks(settings):
+    """Tasks are queued, not run: the test runs them as the worker would."""
+    from django.tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    return default_task_backend.results
+
+
+def test_a_big_workbook_is_read_by_the_worker_while_the_page_waits(team, settings, queued_tasks):
+    from portfolio.tasks import read_upload_sample
+
+    client, upload = _big_workbook(team, settings)
+    url = reverse("import_mapping", args=[upload.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert WAIT in page.text and 'hx-trigger="every 1s"' in page.text
+    assert "Reading the workbook" in page.text
+    assert reverse("import_discard", args=[upload.pk]) in page.text
+    assert [(task.task.name, task.args) for task in queued_tasks] == [
+        ("read_upload_sample", [upload.pk, ""])
+    ]
+
+    waiting = _poll(client, upload)
+    assert WAIT in waiting.text and "<html" not in waiting.text
+    assert len(queued_tasks) == 1  # asked once, however often the page polls
+
+    assert read_upload_sample.call(upload.pk, "") is True
+    assert _poll(client, upload)["HX-Refresh"] == "true"
+
+    # From now on the page works on the kept sample, not on the file.
+    ImportUpload.objects.filter(pk=upload.pk).update(content=b"")
+    page = client.get(url)
+    assert page.status_code == 200
+    assert WAIT not in page.text
+    assert page.context["form"]["map_name"].value() == "Name"
+    assert list(page.context["form"].fields["sheet"].choices) == [
+        ("Customers", "Customers"),
+        ("Accounts", "Accounts"),
+    ]
+    preview = page.context["preview"]
+    assert [row["number"] for row in preview["rows"]] == [2]
+    assert preview["complete"] and preview["row_count"] == 1
+    data = _mapping_data(upload, client, map_revenue="")
+    partial = client.get(url, data, HTTP_HX_REQUEST="true")
+    assert 'id="preview"' in partial.text and "<html" not in partial.text
+    assert "Revenue" in partial.context["preview"]["unmapped"]
+    assert len(queued_tasks) == 1
+
+
+def test_choosing_another_sheet_of_a_big_workbook_reads_that_sheet_and_imports_it(team, settings):
+    client, upload = _big_workbook(team, settings)
+    url = reverse("import_mapping", args=[upload.pk])
+    assert WAIT in client.get(url).text  # the read ran inline (tests' task backend)
+    assert client.get(url).context["form"]["map_name"].value() == "Name"
+
+    switched = client.get(url, {"sheet": "Accounts"})
+    assert WAIT in switched.text
+    assert f"{url}?sheet=Accounts" in switched.text  # the wait polls for that sheet
+    upload.refresh_from_db()
+    assert (upload.sample["requested"], upload.sample["sheet"]) == ("Accounts", "Accounts")
+    assert _poll(client, upload, sheet="Accounts")["HX-Refresh"] == "true"
+    second = client.get(url, {"sheet": "Accounts"})
+    assert second.context["form"]["map_name"].value() == "Account name"
+
+    data = _mapping_data(upload, client)
+    data.update(sheet="Accounts", map_name="Account name", map_seats="Seats", map_revenue="")
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert list(Customer.objects.values_list("name", "seats")) == [("Beta", 7)]
+    upload.refresh_from_db()
+    assert (upload.state, upload.sample) == (ImportState.DONE, {})
+
+
+def test_a_read_of_a_sheet_nobody_wants_any_more_is_not_kept(team, settings, queued_tasks):
+    from portfolio.tasks import read_upload_sample
+
+    client, upload = _big_workbook(team, settings)
+    url = reverse("import_mapping", args=[upload.pk])
+    client.get(url)
+    client.get(url, {"sheet": "Accounts"})
+    assert read_upload_sample.call(upload.pk, "") is False
+    assert read_upload_sample.call(upload.pk, "Accounts") is True
+    upload.refresh_from_db()
+    assert upload.sample["sheet"] == "Accounts"
+
+
+def test_an_unreadable_big_workbook_shows_the_file_error(team, settings):
+    client, upload = _big_workbook(team, settings, content=b"PK\x03\x04" + b"not a zip" * 50)
+    url = reverse("import_mapping", args=[upload.pk])
+    assert WAIT in client.get(url).text
+    assert _poll(client, upload)["HX-Refresh"] == "true"
+    page = client.get(url)
+    assert page.status_code == 400
+    assert "The spreadsheet is damaged or incomplete and cannot be read." in page.text
+    assert "Nothing was stored." in page.text
+
+
+def test_a_big_workbook_over_the_row_limit_is_refused_on_the_mapping_page(team, settings):
+    settings.IMPORT_MAX_ROWS = 0
+    client, upload = _big_workbook(team, settings)
+    url = reverse("import_mapping", args=[upload.pk])
+    client.get(url)
+    upload.refresh_from_db()
+    assert upload.sample["error"] == "too_many_rows"  # the worker counted the whole sheet
+    page = client.get(url)
+    assert page.status_code == 400
+    assert "more than 0 rows" in page.text
+
+
+def test_the_sample_keeps_the_first_rows_and_counts_them_all(team, settings, monkeypatch):
+    import io
+
+    from openpyxl import Workbook
+
+    from portfolio import previews
+
+    monkeypatch.setattr(previews, "SAMPLE_ROWS", 2)
+    book = Workbook()
+    book.active.append(["Name", "Revenue", "Since"])
+    for number in range(5):
+        book.active.append([f"Customer {number}", 1000.5 * number, None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    client, upload = _big_workbook(team, settings, content=buffer.getvalue())
+    url = reverse("import_mapping", args=[upload.pk])
+    client.get(url)
+    page = client.get(url)
+    assert [row["number"] for row in page.context["preview"]["rows"]] == [2, 3]
+    assert "Checked the first 2 rows of 5 so far" in page.text
+
+    # The kept rows are the strings the importer reads, empty cells included.
+    upload.refresh_from_db()
+    kept = previews.load_sample(upload, sheet="").raw
+    read = previews.read_sample(upload).raw
+    pd.testing.assert_frame_equal(kept.frame, read.frame.head(2))
+    assert (kept.columns, kept.sheet, kept.sheets, kept.source) == (
+        read.columns,
+        read.sheet,
+        read.sheets,
+        read.source,
+    )
+
+
+def test_a_small_workbook_is_still_read_within_the_request(team, queued_tasks):
+    client = team.client("leader")
+    client.post(reverse("import_upload"), {"file": SimpleUploadedFile("crm.xlsx", _workbook())})
+    upload = ImportUpload.objects.get()
+    page = client.get(reverse("import_mapping", args=[upload.pk]))
+    assert page.context["form"]["map_name"].value() == "Name"
+    assert queued_tasks == []
+    upload.refresh_from_db()
+    assert upload.sample == {}

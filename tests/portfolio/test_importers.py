@@ -138,6 +138,17 @@ def test_row_numbers_follow_the_file_across_blank_lines() -> None:
     assert list(table.frame.index) == [3, 6]
 
 
+def test_rows_filled_only_in_a_later_column_are_kept() -> None:
+    table = read_table(b"Name,Id,Note\nA,1,\n,,only a note\n,2,\n\nB,,\n", "c.csv")
+    assert list(table.frame.index) == [2, 3, 4, 6]
+    assert cells(table)[1] == [None, None, "only a note"]
+
+
+def test_a_column_without_header_is_kept_only_when_a_cell_below_is_filled() -> None:
+    table = read_table(b"Name,,,Revenue\nA,,x,1\nB,,,2\n", "c.csv")
+    assert table.columns == ("Name", "column 3", "Revenue")
+
+
 def test_empty_cells_are_nan_and_everything_else_stays_text() -> None:
     table = read_table(b"Name,Id,Revenue\nA,007,\nB,,1e3\n", "c.csv")
     assert cells(table) == [["A", "007", None], ["B", None, "1e3"]]

@@ -1,6 +1,7 @@
 """Locale-aware, vectorised parsing of numbers, percentages and dates."""
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,7 @@ from portfolio.parsing import (
     parse_numbers,
     parse_percent,
 )
+from portfolio.parsing import _all_plain_rx as _all_plain_rx
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -277,3 +279,37 @@ def test_text_is_stripped_and_blanks_become_missing() -> None:
     assert cleaned.tolist()[:1] == ["Acme"] and cleaned.isna().tolist() == [
         False, True, True, False
     ]  # fmt: skip
+
+
+def test_clean_text_keeps_clean_values_and_blanks_whitespace_only_cells() -> None:
+    clean = clean_text(column("Alpha", None, "Beta"))
+    assert clean.isna().tolist() == [False, True, False]
+    assert clean.iloc[[0, 2]].tolist() == ["Alpha", "Beta"]
+    cleaned = clean_text(column(" Alpha ", "   ", "Beta", "", None))
+    assert cleaned.iloc[[0, 2]].tolist() == ["Alpha", "Beta"]
+    assert cleaned.isna().tolist() == [False, True, False, True, True]
+    assert str(cleaned.dtype) == "str"
+
+
+@given(
+    st.lists(st.text(alphabet="0123456789.,- \n", min_size=0, max_size=8), min_size=1, max_size=30),
+    st.sampled_from([POINT, COMMA, NumberFormat(",", " "), NumberFormat(".", None)]),
+)
+def test_the_one_match_check_of_a_whole_column_agrees_with_checking_each_value(
+    values: list[str], fmt: NumberFormat
+) -> None:
+    sep = fmt.thousands if fmt.thousands and fmt.thousands != fmt.decimal else ""
+    grouped = rf"\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+|" if sep else ""
+    one = re.compile(rf"-?(?:{grouped}\d+)(?:{re.escape(fmt.decimal)}\d+)?")
+    text = "\n".join(values)
+    whole = text.count("\n") == len(values) - 1 and bool(
+        _all_plain_rx(fmt.decimal, sep).fullmatch(text)
+    )
+    assert whole == all(one.fullmatch(value) for value in values)
+    # And parsing gives the same numbers as parsing each value on its own.
+    series = pd.Series(values, dtype="str")
+    together, _ = parse_numbers(series, fmt)
+    alone = [parse_numbers(pd.Series([value], dtype="str"), fmt)[0].iloc[0] for value in values]
+    assert [None if math.isnan(v) else v for v in together] == [
+        None if math.isnan(v) else v for v in alone
+    ]

@@ -191,3 +191,17 @@ def test_every_row_is_either_valid_or_has_an_error(rows: list[tuple]) -> None:
     assert rows_with_errors == invalid
     blank_names = frame["Name"].str.strip().fillna("").eq("")
     assert set(frame.index[blank_names]) <= invalid
+
+
+def test_duplicate_ids_name_their_first_row_even_with_blank_ids_between() -> None:
+    report = check("Id;Name\n;A\nX;B\nY;C\n;D\nX;E\nY;F\nX;G\n")
+    duplicates = [(e.row, e.value, e.other_row) for e in report.errors]
+    assert duplicates == [(6, "X", 3), (7, "Y", 4), (8, "X", 3)]
+    assert report.valid_mask.tolist() == [True, True, True, True, False, False, False]
+
+
+def test_number_columns_parse_the_same_whatever_path_their_values_take() -> None:
+    plain = check("Name;Umsatz;Lizenzen\nA;1.234,50;3\nB;2.000;4\nC;-7;5\n")
+    mixed = check("Name;Umsatz;Lizenzen\nA;1.234,50;3\nB;2.000 €;4\nC;-7;5\n")
+    assert plain.customers["revenue"].tolist() == [1234.5, 2000.0, -7.0]
+    assert mixed.customers["revenue"].tolist() == [1234.5, 2000.0, -7.0]

@@ -103,8 +103,11 @@ class Command(BaseCommand):
             self._fail(f"There is no file at {path}.")
         size = path.stat().st_size
         if size > settings.IMPORT_MAX_BYTES:
-            limit = settings.IMPORT_MAX_BYTES // (1024 * 1024)
-            self._fail(f"The file is larger than the limit of {limit} MB (IMPORT_MAX_BYTES).")
+            limit = settings.IMPORT_MAX_BYTES / (1024 * 1024)
+            self._fail(
+                f"The file is {size / (1024 * 1024):.1f} MB, larger than the limit of "
+                f"{limit:.1f} MB; an administrator can raise it with the IMPORT_MAX_BYTES setting."
+            )
         try:
             return read_table(
                 path.read_bytes(), path.name, sheet=sheet, max_rows=settings.IMPORT_MAX_ROWS
