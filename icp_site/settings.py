@@ -168,7 +168,7 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 1_000_000)
 IMPORT_INLINE_BYTES = env_int("IMPORT_INLINE_BYTES", 2 * 1024 * 1024)
 # Uploads never imported (waiting for their mapping, with problems, failed) are deleted
-# after this many days, with their file: see portfolio.services.import_uploads_clean.
+# after this many days, with their file: see portfolio.uploads.import_uploads_clean.
 IMPORT_UPLOAD_MAX_AGE_DAYS = env_int("IMPORT_UPLOAD_MAX_AGE_DAYS", 7)
 # Uploads bigger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -22,7 +22,7 @@ from portfolio.importers import ImportFileError, RawTable, detect_encoding, read
 from portfolio.mapping import FIELDS, looks_order_level, suggest_mapping
 from portfolio.models import ImportUpload
 from portfolio.parsing import NumberFormat
-from portfolio.services import read_upload, upload_content
+from portfolio.uploads import read_upload, upload_content
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from django.tasks import task
 
 from portfolio import previews
 from portfolio.models import ImportState, ImportUpload
-from portfolio.services import import_upload_run, import_upload_sample_save
+from portfolio.uploads import import_upload_run, import_upload_sample_save
 
 log = logging.getLogger(__name__)
 

@@ -24,6 +24,9 @@ from portfolio.services import (
     dataset_delete,
     dataset_is_deletable,
     dataset_reaggregate,
+)
+from portfolio.tasks import import_upload, read_upload_sample
+from portfolio.uploads import (
     import_upload_create,
     import_upload_discard,
     import_upload_options_save,
@@ -31,7 +34,6 @@ from portfolio.services import (
     import_upload_run,
     import_upload_sample_queue,
 )
-from portfolio.tasks import import_upload, read_upload_sample
 
 SORTABLE = {
     "name",

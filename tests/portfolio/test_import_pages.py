@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from portfolio.models import Customer, Dataset, ImportPhase, ImportState, ImportUpload
-from portfolio.services import import_upload_queue
+from portfolio.uploads import import_upload_queue
 
 pytestmark = pytest.mark.django_db
 
