@@ -35,7 +35,10 @@ class WorkshopData:
         self.dataset = workshop.dataset
         self._sizes: dict[str, pd.DataFrame] = {}
         self._groups: dict[tuple, pd.DataFrame] = {}
-        self._step3: dict[str, Step3Result] = {}  # a save derives it, then the page shows it
+        # A save derives these, then the page shows them: each is computed once per request.
+        self._size_groups: dict[tuple, SizeGroups] = {}
+        self._step1: dict[tuple, Step1Result] = {}
+        self._step3: dict[str, Step3Result] = {}
 
     @cached_property
     def metrics(self) -> list[tuple[str, str]]:
@@ -58,6 +61,15 @@ class WorkshopData:
                 frame = frame.drop(columns=metric)
             self._sizes[metric] = frame
         return self._sizes[metric]
+
+    def size_groups(self, metric: str, thresholds) -> SizeGroups:
+        """Every customer's size group for a metric and limits (steps 1 and 2)."""
+        key = (metric, tuple(thresholds))
+        if key not in self._size_groups:
+            self._size_groups[key] = analysis.group_by_size(
+                self.sizes(metric), metric=data.metric_label(metric), thresholds=key[1]
+            )
+        return self._size_groups[key]
 
     def group(self, step1: dict, group: str, criterion: str) -> pd.DataFrame:
         key = (step1["metric"], tuple(step1["thresholds"]), group, criterion)
@@ -99,17 +111,19 @@ class Step1Result:
 
 def step1(workshop_data: WorkshopData, inputs: dict) -> Step1Result:
     """Group the customers by the chosen metric and limits."""
-    label = data.metric_label(inputs["metric"])
-    frame = workshop_data.sizes(inputs["metric"])
-    thresholds = tuple(inputs["thresholds"])
-    groups = analysis.group_by_size(frame, metric=label, thresholds=thresholds)
-    return Step1Result(
-        metric_label=label,
-        groups=groups,
-        rows=group_rows(groups),
-        histogram=charts.size_histogram(frame, label, thresholds),
-        customers=len(frame),
-    )
+    key = (inputs["metric"], tuple(inputs["thresholds"]))
+    if key not in workshop_data._step1:
+        label = data.metric_label(inputs["metric"])
+        frame = workshop_data.sizes(inputs["metric"])
+        groups = workshop_data.size_groups(*key)
+        workshop_data._step1[key] = Step1Result(
+            metric_label=label,
+            groups=groups,
+            rows=group_rows(groups),
+            histogram=charts.size_histogram(frame, label, key[1]),
+            customers=len(frame),
+        )
+    return workshop_data._step1[key]
 
 
 def preset_thresholds(workshop_data: WorkshopData, metric: str, preset: str) -> list[float]:
@@ -162,12 +176,7 @@ def step2(workshop_data: WorkshopData, step1_inputs: dict, inputs: dict) -> Step
 
 def proposed_group(workshop_data: WorkshopData, step1_inputs: dict) -> str | None:
     """The group step 2 proposes for these step 1 inputs."""
-    frame = workshop_data.sizes(step1_inputs["metric"])
-    groups = analysis.group_by_size(
-        frame,
-        metric=data.metric_label(step1_inputs["metric"]),
-        thresholds=tuple(step1_inputs["thresholds"]),
-    )
+    groups = workshop_data.size_groups(step1_inputs["metric"], step1_inputs["thresholds"])
     return analysis.main_stream(groups).group
 
 

@@ -226,3 +226,23 @@ def test_the_new_workshop_form_offers_only_the_organisations_data(team, workshop
     )
     assert response.status_code == 400
     assert not Workshop.objects.filter(title="Sneaky").exists()
+
+
+@pytest.mark.parametrize("number", [1, 2])
+def test_a_save_groups_the_customers_and_draws_the_histogram_once(
+    team, workshop, number, monkeypatch
+):
+    # The save checks the inputs and the answer shows the results: one computation serves both.
+    from portfolio import analysis, charts
+
+    calls = []
+
+    def counting(module, name):
+        original = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, **k: calls.append(name) or original(*a, **k))
+
+    counting(analysis, "group_by_size")
+    counting(charts, "size_histogram")
+    response = post(team.client("leader"), workshop, number, htmx=True)
+    assert response.status_code == 200 and step(workshop, number).version == 1
+    assert sorted(calls) == ["group_by_size", "size_histogram"]
