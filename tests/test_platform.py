@@ -78,3 +78,13 @@ def test_bad_booleans_and_numbers_fail_loudly(monkeypatch):
     monkeypatch.setenv("EMAIL_PORT", "twenty-five")
     with pytest.raises(ImproperlyConfigured, match="EMAIL_PORT"):
         env_int("EMAIL_PORT", 25)
+
+
+def test_static_files_point_at_no_server_the_browser_would_fetch():
+    # Namespaces and links shown in messages are text; hosts a library would request are not.
+    fetchable = ("cdn.plot.ly", "cloud.plotly.com", "cdn.jsdelivr", "unpkg.com", "googleapis")
+    static = ROOT / "static"
+    for path in static.rglob("*"):
+        if path.suffix in (".js", ".css", ".html"):
+            text = path.read_text(encoding="utf-8")
+            assert not [host for host in fetchable if host in text], path
