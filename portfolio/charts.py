@@ -250,24 +250,33 @@ def _names(frame: pd.DataFrame) -> list[str]:
     return [esc(v) if pd.notna(v) else "" for v in frame["name"]]
 
 
-def _revenue_bars(frame: pd.DataFrame, name: str, color: str) -> go.Bar:
-    customdata = np.column_stack(
-        [_names(frame), frame["share"].round(2), frame["cumulative_share"].round(1)]
-    )
-    hover = _("Rank %(rank)s: %(name)s<br>%(value)s (%(share)s, cumulative %(cum)s)") % {
+def rank_hover() -> str:
+    """Hover text of a ranked bar: x is the rank, customdata holds name, share and cumulative."""
+    return _("Rank %(rank)s: %(name)s<br>%(value)s (%(share)s, cumulative %(cum)s)") % {
         "rank": "%{x}",
         "name": "%{customdata[0]}",
         "value": "%{y:,.0f}",
         "share": "%{customdata[1]} %",
         "cum": "%{customdata[2]} %",
     }
+
+
+def cumulative_hover() -> str:
+    """Hover text of a cumulative-share line over ranked bars."""
+    return _("Top %(rank)s: %(cum)s") % {"rank": "%{x}", "cum": "%{y:.1f} %"}
+
+
+def _revenue_bars(frame: pd.DataFrame, name: str, color: str) -> go.Bar:
+    customdata = np.column_stack(
+        [_names(frame), frame["share"].round(2), frame["cumulative_share"].round(1)]
+    )
     return go.Bar(
         name=name,
         x=frame["rank"].tolist(),
         y=frame["value"].tolist(),
         customdata=customdata.tolist(),
         marker={"color": color, "line": {"width": 0}},
-        hovertemplate=hover + "<extra></extra>",
+        hovertemplate=rank_hover() + "<extra></extra>",
     )
 
 
@@ -279,8 +288,7 @@ def _cumulative_line(frame: pd.DataFrame) -> go.Scatter:
         yaxis="y2",
         mode="lines",
         line={"color": LINE_COLOR, "width": 2},
-        hovertemplate=_("Top %(rank)s: %(cum)s") % {"rank": "%{x}", "cum": "%{y:.1f} %"}
-        + "<extra></extra>",
+        hovertemplate=cumulative_hover() + "<extra></extra>",
     )
 
 

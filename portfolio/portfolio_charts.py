@@ -24,9 +24,11 @@ from portfolio.charts import (
     LINE_COLOR,
     MAX_POINTS,
     _figure,
+    cumulative_hover,
     downsample,
     esc,
     pareto_layout,
+    rank_hover,
 )
 from portfolio.scoring import BANDS
 from portfolio.segments import TYPES, CustomerTypes
@@ -84,13 +86,7 @@ def abc_figure(abc: AbcResult, value_label: str, names: pd.Series) -> dict[str, 
         return _empty(title, _("No customer has a value."))
     sample = frame.iloc[abc_sample(abc)]
     label = esc(value_label)
-    hover = _("Rank %(rank)s: %(name)s<br>%(value)s (%(share)s, cumulative %(cum)s)") % {
-        "rank": "%{x}",
-        "name": "%{customdata[0]}",
-        "value": "%{y:,.0f}",
-        "share": "%{customdata[1]} %",
-        "cum": "%{customdata[2]} %",
-    }
+    hover = rank_hover()
     data: list[dict] = []
     classes = sample["abc_class"].astype(str).to_numpy()
     for c in ABC_CLASSES:
@@ -124,8 +120,7 @@ def abc_figure(abc: AbcResult, value_label: str, names: pd.Series) -> dict[str, 
             "yaxis": "y2",
             "mode": "lines",
             "line": {"color": LINE_COLOR, "width": 2},
-            "hovertemplate": _("Top %(rank)s: %(cum)s") % {"rank": "%{x}", "cum": "%{y:.1f} %"}
-            + "<extra></extra>",
+            "hovertemplate": cumulative_hover() + "<extra></extra>",
         }
     )
     n = len(frame)
