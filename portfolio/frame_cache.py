@@ -12,8 +12,10 @@ MAX_ENTRIES frames and at most settings.FRAME_CACHE_MB of them, and drops the le
 used first; for a million customers a frame takes 16 MB (two numbers) to about 170 MB (every
 field, names too). A frame bigger than the whole budget is returned but not kept.
 
-Callers get a shallow copy: pandas' copy-on-write copies whatever they change (a column set,
-added or dropped, a cell written), so the cached frame stays as loaded.
+`Memo` is the mechanism underneath, also used for other per-process memos (the table
+summaries of steps 4-5). Callers of the frame cache get a shallow copy: pandas'
+copy-on-write copies whatever they change (a column set, added or dropped, a cell written),
+so the cached frame stays as loaded.
 """
 
 from __future__ import annotations
@@ -28,51 +30,77 @@ from django.conf import settings
 MAX_ENTRIES = 12
 
 
-class FrameCache:
-    """Frames by (dataset pk, dataset revision, what), least recently used dropped first."""
+class Memo:
+    """Values by key in this process, the least recently used dropped first.
 
-    def __init__(self, size: int, budget: int | None = None):
+    At most `size` entries; with `weigh` and `budget` (a function, read when a value is kept)
+    also at most that many bytes, and a value heavier than the whole budget is not kept.
+    Values are shared between callers: they must not change them.
+    """
+
+    def __init__(
+        self,
+        size: int,
+        *,
+        weigh: Callable[[object], int] | None = None,
+        budget: Callable[[], int] | None = None,
+    ):
         self.size = size
-        self.budget = budget  # bytes; None: settings.FRAME_CACHE_MB, read when a frame is kept
-        self._frames: OrderedDict[tuple, tuple[pd.DataFrame, int]] = OrderedDict()
+        self._weigh = weigh
+        self._budget = budget
+        self._items: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, dataset, what: Hashable, load: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        """The frame `load()` gives for the dataset, loaded once per revision (a shallow copy)."""
-        key = (dataset.pk, dataset.revision, what)
+    def get_or_set(self, key: Hashable, make: Callable[[], object]):
+        """The kept value of `key`, or `make()`'s (kept if it fits)."""
         with self._lock:
-            entry = self._frames.get(key)
+            entry = self._items.get(key)
             if entry is not None:
-                self._frames.move_to_end(key)
-        if entry is None:
-            frame = load()  # outside the lock: another dataset's load need not wait for it
-            self._keep(key, frame)
-        else:
-            frame = entry[0]
-        return frame.copy(deep=False)
-
-    def _keep(self, key: tuple, frame: pd.DataFrame) -> None:
-        budget = self.budget if self.budget is not None else settings.FRAME_CACHE_MB * 2**20
-        size = int(frame.memory_usage(index=True, deep=True).sum())
-        if size > budget:
-            return
+                self._items.move_to_end(key)
+                return entry[0]
+        value = make()  # outside the lock: another key's work need not wait for it
+        weight = self._weigh(value) if self._weigh else 0
+        budget = self._budget() if self._budget else None
+        if budget is not None and weight > budget:
+            return value
         with self._lock:
-            self._frames[key] = (frame, size)
-            self._frames.move_to_end(key)
-            while len(self._frames) > self.size or self.nbytes > budget:
-                self._frames.popitem(last=False)
+            self._items[key] = (value, weight)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size or (budget is not None and self.nbytes > budget):
+                self._items.popitem(last=False)
+        return value
 
     @property
     def nbytes(self) -> int:
-        """The memory the kept frames take (pandas' deep estimate, taken when each was kept)."""
-        return sum(size for _, size in self._frames.values())
+        """The weight of the kept values (as weighed when each was kept)."""
+        return sum(weight for _, weight in self._items.values())
 
     def clear(self) -> None:
         with self._lock:
-            self._frames.clear()
+            self._items.clear()
 
     def __len__(self) -> int:
-        return len(self._frames)
+        return len(self._items)
+
+
+def frame_bytes(frame: pd.DataFrame) -> int:
+    """Memory a frame takes, strings included (pandas' deep estimate)."""
+    return int(frame.memory_usage(index=True, deep=True).sum())
+
+
+class FrameCache(Memo):
+    """Frames by (dataset pk, dataset revision, what) within FRAME_CACHE_MB; callers get copies."""
+
+    def __init__(self, size: int, budget: int | None = None):
+        def bytes_allowed() -> int:  # None: the setting, read when a frame is kept
+            return budget if budget is not None else settings.FRAME_CACHE_MB * 2**20
+
+        super().__init__(size, weigh=frame_bytes, budget=bytes_allowed)
+
+    def get(self, dataset, what: Hashable, load: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """The frame `load()` gives for the dataset, loaded once per revision (a shallow copy)."""
+        frame = self.get_or_set((dataset.pk, dataset.revision, what), load)
+        return frame.copy(deep=False)
 
 
 _CACHE = FrameCache(MAX_ENTRIES)

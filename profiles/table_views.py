@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -25,6 +23,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from icp_site import l10n
 from icp_site.access import MemberRequest, leader_required, member_required
+from portfolio import frame_cache
 from profiles import data, live, steps, table_services, tables
 from profiles.models import ProfileRow, Workshop, WorkshopStep
 
@@ -113,29 +112,8 @@ def _summarise(workshop, rows, cols):
     return tables.summarise(rows, cols, population)
 
 
-class _Memo:
-    """A small per-process memo (most recent first); values are shared, never mutated."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.items: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get_or_set(self, key, make):
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key]
-        value = make()
-        with self.lock:
-            self.items[key] = value
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-        return value
-
-
-_SUMMARIES = _Memo(32)
-_FRAGMENTS = _Memo(64)
+_SUMMARIES = frame_cache.Memo(32)
+_FRAGMENTS = frame_cache.Memo(64)
 
 
 def _context(request, workshop, table, *, editing=(), special=None) -> dict:
