@@ -20,9 +20,9 @@ from common import bench_leader, copy_customers, saas_columns, timed
 from django.db import connection
 from django.test import Client, RequestFactory
 
-from portfolio import views
+from portfolio.customers import views
+from portfolio.imports.pipeline import facets_of
 from portfolio.models import Dataset
-from portfolio.services import facets_of
 
 PAGE_LIMIT_MS = 300
 

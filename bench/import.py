@@ -89,9 +89,9 @@ def floor(path: Path) -> float:
 
 def full_import(path: Path, organization) -> tuple[float, object]:
     """Seconds for the whole import through the service, as the app and command run it."""
-    from portfolio.importers import read_table
-    from portfolio.mapping import suggest_mapping
-    from portfolio.services import dataset_import
+    from portfolio.imports.mapping import suggest_mapping
+    from portfolio.imports.pipeline import dataset_import
+    from portfolio.imports.reading import read_table
 
     start = time.perf_counter()
     raw = read_table(path.read_bytes(), path.name)
@@ -104,8 +104,8 @@ def full_import(path: Path, organization) -> tuple[float, object]:
 
 def _clean_up(organization) -> None:
     """Delete the bench's datasets the way the app does, then its organisation."""
+    from portfolio.customers.services import dataset_delete
     from portfolio.models import Dataset
-    from portfolio.services import dataset_delete
 
     for dataset in Dataset.objects.filter(organization=organization):
         dataset_delete(dataset=dataset)

@@ -44,8 +44,9 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 
 from icp_site.models import Membership, Organization, Role, User  # noqa: E402
 from portfolio.models import Customer, Dataset  # noqa: E402
-from profiles import live, services, table_services  # noqa: E402
 from profiles.models import WorkshopStep, organization_deletion  # noqa: E402
+from profiles.workshop import live, services  # noqa: E402
+from profiles.workshop.tables import services as table_services  # noqa: E402
 
 HOST = "127.0.0.1"
 POLL_SECONDS = live.POLL_SECONDS

@@ -18,10 +18,11 @@ import numpy as np
 from common import bench_leader, body, copy_customers, gzipped, saas_columns, timed
 from django.test import Client
 
-from portfolio import analysis_services as services
-from portfolio import frames, scoring_services
+from portfolio.analysis.scoring import ScoreBands, ScoreParameter
+from portfolio.frames import customers as frames
 from portfolio.models import Dataset
-from portfolio.scoring import ScoreBands, ScoreParameter
+from portfolio.reports import results as services
+from portfolio.reports import scoring_models as scoring_services
 
 PAGE_LIMIT_MS = 300
 

@@ -7,7 +7,7 @@ workshop with steps 1-3 saved, then measures through Django's test client each s
 (GET) and each htmx update (POST that saves and answers #results), next to the bare
 computation the page needs (loading the DataFrame plus the analysis call, no rendering).
 
-The frames are cached per process and dataset revision (portfolio.frame_cache), so each is
+The frames are cached per process and dataset revision (portfolio.frames.cache), so each is
 measured twice: cold, with the cache emptied before every call (a worker's first visit of the
 dataset; PostgreSQL's own buffers stay warm), and warm (every later page and htmx update).
 "ms" and "bare_ms" are the cold figures, the targets are checked against them; "warm_ms" is
@@ -29,10 +29,12 @@ from common import bench_leader, copy_customers, gzipped, saas_columns, timed
 from django.contrib.staticfiles import finders
 from django.test import Client
 
-from portfolio import analysis, frame_cache
+from portfolio import analysis
+from portfolio.frames import cache as frame_cache
+from portfolio.frames import steps as data
 from portfolio.models import Dataset
-from profiles import data, services
 from profiles.models import WorkshopStep
+from profiles.workshop import services
 
 PAGE_LIMIT_KB = 500
 UPDATE_LIMIT_KB = 50

@@ -9,7 +9,7 @@ import pandas as pd
 from django import forms
 from django.utils import formats, translation
 
-from portfolio.parsing import COMMA, POINT, parse_numbers
+from portfolio.parsing.numbers import COMMA, POINT, parse_numbers
 
 # The symbol a reader of the language expects; the ISO code where a symbol would mislead
 # ("kr" means SEK only to a Swede, "¥" is the yuan only in Chinese).

@@ -104,7 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "icp_site.context_processors.tenancy",
-                "profiles.context_processors.review_banner",
+                "profiles.reviews.context_processors.review_banner",
             ],
         },
     },
@@ -162,13 +162,13 @@ WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
 
 # Customer imports: the size and row limits of one file, and the size above which an
 # import runs in the background worker instead of the request.
-# Memory each process may keep a dataset's loaded frames in (portfolio.frame_cache).
+# Memory each process may keep a dataset's loaded frames in (portfolio.frames.cache).
 FRAME_CACHE_MB = env_int("FRAME_CACHE_MB", 512)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 1_000_000)
 IMPORT_INLINE_BYTES = env_int("IMPORT_INLINE_BYTES", 2 * 1024 * 1024)
 # Uploads never imported (waiting for their mapping, with problems, failed) are deleted
-# after this many days, with their file: see portfolio.uploads.import_uploads_clean.
+# after this many days, with their file: see portfolio.uploads.services.import_uploads_clean.
 IMPORT_UPLOAD_MAX_AGE_DAYS = env_int("IMPORT_UPLOAD_MAX_AGE_DAYS", 7)
 # Uploads bigger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

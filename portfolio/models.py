@@ -44,7 +44,7 @@ class Dataset(models.Model):
     rows_imported = models.PositiveIntegerField(_("rows imported"), default=0)
     rows_skipped = models.PositiveIntegerField(_("rows skipped"), default=0)
     # Order files only: the period the customers' revenue was aggregated over ("all",
-    # "last-12-months" or a year such as "2024"); see portfolio.services.PERIOD_RX.
+    # "last-12-months" or a year such as "2024"); see portfolio.imports.pipeline.PERIOD_RX.
     period = models.CharField(_("revenue period"), max_length=20, blank=True)
     # The distinct industries, countries and owners (for the list's filters), set on import.
     facets = models.JSONField(_("filter values"), default=dict, blank=True)

@@ -7,4 +7,4 @@ class ProfilesConfig(AppConfig):
     verbose_name = _("Workshops and profiles")
 
     def ready(self):
-        from profiles import receivers  # noqa: F401  (connects the reviews to publishing)
+        from profiles.reviews import receivers  # noqa: F401  (connects the reviews to publishing)

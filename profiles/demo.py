@@ -12,9 +12,11 @@ import random
 
 from django.utils import timezone
 
-from profiles import draft, services, table_services
-from profiles.evidence import Evidence
 from profiles.models import ProfileVersion, Workshop, WorkshopStep
+from profiles.workshop import services
+from profiles.workshop.draft import build as draft
+from profiles.workshop.draft.evidence import Evidence
+from profiles.workshop.tables import services as table_services
 
 TITLE = "Kick-off workshop"
 BEST_COUNT = "20"

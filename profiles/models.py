@@ -202,7 +202,7 @@ class ProfileVersionQuerySet(OrganizationQuerySet):
 
 
 class ProfileVersion(models.Model):
-    """An immutable snapshot of a profile (content schema: profiles.diff), numbered per org.
+    """An immutable snapshot of a profile (content schema: profiles.versions.diff), numbered per org.
 
     Immutable three times over: `save()` refuses an existing row, `delete()` and the queryset's
     `update()`/`delete()` refuse, and a PostgreSQL trigger (migration 0002) refuses UPDATE and

@@ -1,64 +1,14 @@
-from django.urls import path
+"""The profiles' pages: home, the workshop, profile versions, reviews, the reps' pages, the API."""
 
-from profiles import profile_views, table_views, views
+from django.urls import include, path
+
+from profiles import home
 
 urlpatterns = [
-    path("", views.workshops, name="workshops"),
-    path("new/", views.workshop_new, name="workshop_new"),
-    path("<int:pk>/", views.workshop_detail, name="workshop_detail"),
-    path("<int:pk>/step/<int:number>/", views.workshop_step, name="workshop_step"),
-    path("<int:pk>/step/<int:number>/save/", views.workshop_step_save, name="workshop_step_save"),
-    path(
-        "<int:pk>/step/<int:number>/review/",
-        views.workshop_step_review,
-        name="workshop_step_review",
-    ),
-    path("<int:pk>/step/<int:number>/live/", table_views.workshop_live, name="workshop_live"),
-    # Steps 4 and 5: the company and buyer tables.
-    path(
-        "<int:pk>/table/<str:table>/row/<int:row>/cell/<str:column>/",
-        table_views.profile_cell,
-        name="profile_cell",
-    ),
-    path(
-        "<int:pk>/table/<str:table>/columns/",
-        table_views.profile_table_column_add,
-        name="profile_table_column_add",
-    ),
-    path(
-        "<int:pk>/table/<str:table>/columns/<str:column>/remove/",
-        table_views.profile_table_column_remove,
-        name="profile_table_column_remove",
-    ),
-    path(
-        "<int:pk>/table/<str:table>/done/",
-        table_views.workshop_table_done,
-        name="workshop_table_done",
-    ),
-    # Step 6: the draft profile, saved as a version.
-    path("<int:pk>/draft/", profile_views.workshop_draft_save, name="workshop_draft_save"),
-    path(
-        "<int:pk>/draft/rebuild/",
-        profile_views.workshop_draft_rebuild,
-        name="workshop_draft_rebuild",
-    ),
-    path(
-        "<int:pk>/draft/version/",
-        profile_views.profile_version_create,
-        name="profile_version_create",
-    ),
-    # Profile versions of the organisation.
-    path("profile/versions/", profile_views.profile_versions, name="profile_versions"),
-    path("profile/versions/diff/", profile_views.profile_version_diff, name="profile_version_diff"),
-    path("profile/versions/<int:number>/", profile_views.profile_version, name="profile_version"),
-    path(
-        "profile/versions/<int:number>/publish/",
-        profile_views.profile_version_publish,
-        name="profile_version_publish",
-    ),
-    path(
-        "profile/versions/<int:number>/restore/",
-        profile_views.profile_version_restore,
-        name="profile_version_restore",
-    ),
+    path("", home.home, name="home"),
+    path("workshops/profile/", include("profiles.versions.urls")),
+    path("workshops/", include("profiles.workshop.urls")),
+    path("reviews/", include("profiles.reviews.urls")),
+    path("profile/", include("profiles.reps.urls")),
+    path("api/", include("profiles.reps.api_urls")),
 ]

@@ -10,7 +10,7 @@ from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from icp_site.models import Membership, Organization, Role
-from portfolio import frame_cache
+from portfolio.frames import cache as frame_cache
 from tests.factories import PASSWORD, MembershipFactory, OrganizationFactory
 
 # These machines are shared and noisy: a per-example deadline only makes tests flaky.

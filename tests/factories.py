@@ -6,10 +6,14 @@ from decimal import Decimal
 import factory
 
 from icp_site.models import ApiToken, Membership, Organization, Role, User
-from icp_site.tokens import api_token_create
+from icp_site.tokens.services import api_token_create
 from portfolio.models import Customer, Dataset, ImportState, ImportUpload
 from profiles.models import ProfileVersion, Workshop
-from profiles.services import profile_version_publish, profile_version_save, workshop_create
+from profiles.workshop.services import (
+    profile_version_publish,
+    profile_version_save,
+    workshop_create,
+)
 
 PASSWORD = "correct horse battery staple"
 
@@ -85,7 +89,7 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
 
 
 def profile_content(**overrides) -> dict:
-    """A small valid profile content (the schema of profiles.diff)."""
+    """A small valid profile content (the schema of profiles.versions.diff)."""
     content = {
         "traits": [
             {

@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from icp_site.models import Role
 from portfolio.models import ScoringModel
-from profiles import table_services
+from profiles.workshop.tables import services as table_services
 from tests.factories import (
     ApiTokenFactory,
     DatasetFactory,

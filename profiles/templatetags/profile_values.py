@@ -2,7 +2,7 @@
 
 from django import template
 
-from profiles.draft import value_text
+from profiles.workshop.draft.build import value_text
 
 register = template.Library()
 

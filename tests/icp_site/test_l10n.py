@@ -12,8 +12,8 @@ from django.utils.translation import gettext
 
 from icp_site import l10n
 from icp_site.models import Role
-from portfolio.analysis_forms import ScoreForm
-from profiles import tables
+from portfolio.reports.forms import ScoreForm
+from profiles.workshop.tables import columns as tables
 from tests.profiles.helpers import step, workshop_with_customers
 
 NBSP = "\u00a0"

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from icp_site import tokens
 from icp_site.models import ApiToken
+from icp_site.tokens import services as tokens
 from tests.factories import ApiTokenFactory
 
 pytestmark = pytest.mark.django_db

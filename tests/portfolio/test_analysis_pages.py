@@ -12,11 +12,12 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from portfolio import analysis_services, frames
-from portfolio.analysis_exports import LISTS, xlsx_bytes
+from portfolio.analysis.scoring import ScoreParameter, value_score
+from portfolio.frames import customers as frames
 from portfolio.models import ScoringModel
-from portfolio.scoring import ScoreParameter, value_score
-from portfolio.scoring_services import (
+from portfolio.reports import results as analysis_services
+from portfolio.reports.exports import LISTS, xlsx_bytes
+from portfolio.reports.scoring_models import (
     scoring_model_columns,
     scoring_model_save,
     scoring_model_scores,

@@ -1,4 +1,4 @@
-"""Tests for portfolio.charts: binning, downsampling, escaping and JSON-readiness."""
+"""Tests for portfolio.charts.steps: binning, downsampling, escaping and JSON-readiness."""
 
 import json
 
@@ -9,8 +9,8 @@ from django.conf import settings as django_settings
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portfolio import charts
 from portfolio.analysis import abc_classes, group_by_size, pareto
+from portfolio.charts import steps as charts
 
 BASIC_TRACE_TYPES = {"scatter", "bar", "pie"}
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from portfolio import services
+from portfolio.customers import services
 from portfolio.models import Customer, Dataset
 from tests.factories import CustomerFactory, DatasetFactory
 

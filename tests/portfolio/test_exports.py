@@ -1,4 +1,4 @@
-"""Tests for portfolio.exports: formula-safe CSV and XLSX that keep Unicode and numbers intact."""
+"""Tests for portfolio.spreadsheets: formula-safe CSV and XLSX that keep Unicode and numbers intact."""
 
 import datetime as dt
 import io
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from portfolio.exports import (
+from portfolio.spreadsheets import (
     FORMULA_STARTS,
     neutralise_formulas,
     to_csv_bytes,

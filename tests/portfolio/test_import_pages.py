@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from portfolio.models import Customer, Dataset, ImportPhase, ImportState, ImportUpload
-from portfolio.uploads import import_upload_queue
+from portfolio.uploads.services import import_upload_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,7 @@ def test_a_file_over_the_size_limit_is_refused_with_a_clear_message(team, settin
 
 
 def test_the_size_refusal_states_the_default_limit_in_megabytes(settings):
-    from portfolio.forms import UploadForm
+    from portfolio.uploads.forms import UploadForm
 
     settings.IMPORT_MAX_BYTES = 50 * 1024 * 1024
     file = SimpleUploadedFile("big.csv", b"x")
@@ -348,7 +348,7 @@ def queued_tasks(settings):
 
 
 def test_a_big_workbook_is_read_by_the_worker_while_the_page_waits(team, settings, queued_tasks):
-    from portfolio.tasks import read_upload_sample
+    from portfolio.uploads.tasks import read_upload_sample
 
     client, upload = _big_workbook(team, settings)
     url = reverse("import_mapping", args=[upload.pk])
@@ -413,7 +413,7 @@ def test_choosing_another_sheet_of_a_big_workbook_reads_that_sheet_and_imports_i
 
 
 def test_a_read_of_a_sheet_nobody_wants_any_more_is_not_kept(team, settings, queued_tasks):
-    from portfolio.tasks import read_upload_sample
+    from portfolio.uploads.tasks import read_upload_sample
 
     client, upload = _big_workbook(team, settings)
     url = reverse("import_mapping", args=[upload.pk])
@@ -453,7 +453,7 @@ def test_the_sample_keeps_the_first_rows_and_counts_them_all(team, settings, mon
 
     from openpyxl import Workbook
 
-    from portfolio import previews
+    from portfolio.uploads import previews
 
     monkeypatch.setattr(previews, "SAMPLE_ROWS", 2)
     book = Workbook()

@@ -3,7 +3,7 @@
 import pytest
 
 from portfolio.models import ImportUpload
-from portfolio.uploads import ProgressReporter
+from portfolio.uploads.services import ProgressReporter
 from tests.factories import ImportUploadFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

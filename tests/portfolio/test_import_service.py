@@ -5,17 +5,15 @@ from decimal import Decimal
 
 import pytest
 
-from portfolio import copying, services
-from portfolio.checks import ImportRejected
-from portfolio.importers import read_table
-from portfolio.mapping import suggest_mapping
+from portfolio.customers import services as customer_services
+from portfolio.customers.services import dataset_delete, dataset_is_deletable, dataset_reaggregate
+from portfolio.imports import copying
+from portfolio.imports import pipeline as services
+from portfolio.imports.checks import ImportRejected
+from portfolio.imports.mapping import suggest_mapping
+from portfolio.imports.pipeline import dataset_import
+from portfolio.imports.reading import read_table
 from portfolio.models import Customer, Dataset, DatasetKind, OrderRow
-from portfolio.services import (
-    dataset_delete,
-    dataset_import,
-    dataset_is_deletable,
-    dataset_reaggregate,
-)
 
 pytestmark = pytest.mark.django_db
 
@@ -220,9 +218,9 @@ def test_a_dataset_referred_to_by_a_protecting_relation_is_not_deletable(team, m
     )
     # Workshops let go of a deleted dataset; a saved profile version will protect it.
     assert dataset_is_deletable(dataset)
-    monkeypatch.setattr(services, "PROTECTING_RELATIONS", ("workshops",))
+    monkeypatch.setattr(customer_services, "PROTECTING_RELATIONS", ("workshops",))
     assert not dataset_is_deletable(dataset)
-    with pytest.raises(services.DatasetInUse):
+    with pytest.raises(customer_services.DatasetInUse):
         dataset_delete(dataset=dataset)
     assert Dataset.objects.filter(pk=dataset.pk).exists()
 

@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from portfolio.importers import ImportFileError, RawTable, read_table
+from portfolio.imports.reading import ImportFileError, RawTable, read_table
 
 ROWS = [["Name", "Umsatz", "Ort"], ["Müller GmbH", "1.234,56", "Köln"], ["Café Élan", "12", "Såg"]]
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from portfolio.mapping import FIELDS, looks_order_level, normalize_header, suggest_mapping
+from portfolio.imports.mapping import FIELDS, looks_order_level, normalize_header, suggest_mapping
 
 
 def mapped(headers: list[str]) -> dict[str, str]:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portfolio.parsing import (
+from portfolio.parsing.numbers import (
     COMMA,
     POINT,
     NumberFormat,
@@ -20,7 +20,7 @@ from portfolio.parsing import (
     parse_numbers,
     parse_percent,
 )
-from portfolio.parsing import _all_plain_rx as _all_plain_rx
+from portfolio.parsing.numbers import _all_plain_rx as _all_plain_rx
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 

@@ -1,4 +1,4 @@
-"""Tests for portfolio.scoring: the customer-value score, checked by hand and by property."""
+"""Tests for portfolio.analysis.scoring: the customer-value score, checked by hand and by property."""
 
 import datetime as dt
 from decimal import Decimal
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portfolio.scoring import (
+from portfolio.analysis.scoring import (
     BANDS,
     DEFAULT_BANDS,
     ScoreBands,

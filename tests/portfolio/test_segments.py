@@ -1,4 +1,4 @@
-"""Tests for portfolio.segments: customer types, portfolios per rep and segment summaries."""
+"""Tests for portfolio.analysis.segments: customer types, portfolios per rep and segment summaries."""
 
 import datetime as dt
 
@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portfolio.analysis import abc_classes
-from portfolio.scoring import ScoreParameter, ScoringError, value_score
-from portfolio.segments import (
+from portfolio.analysis.scoring import ScoreParameter, ScoringError, value_score
+from portfolio.analysis.segments import (
     ACTIONS,
     NO_OWNER,
     TYPES,

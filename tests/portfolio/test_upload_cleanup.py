@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portfolio.models import ImportState, ImportUpload
-from portfolio.uploads import import_uploads_clean
+from portfolio.uploads.services import import_uploads_clean
 from tests.factories import DatasetFactory, ImportUploadFactory
 
 pytestmark = pytest.mark.django_db

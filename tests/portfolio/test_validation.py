@@ -5,10 +5,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portfolio.importers import RawTable, read_table
-from portfolio.mapping import suggest_mapping
-from portfolio.parsing import COMMA
-from portfolio.validation import RowError, validate
+from portfolio.imports.mapping import suggest_mapping
+from portfolio.imports.reading import RawTable, read_table
+from portfolio.imports.validation import RowError, validate
+from portfolio.parsing.numbers import COMMA
 
 GERMAN = """Kundennummer;Firmenname;Umsatz;Lizenzen;Marge %;Kunde seit;Kunde bis;Branche;Notiz
 K1;Acme GmbH;1.234,56 €;12;35 %;01.03.2020;;Handel;VIP

@@ -46,7 +46,7 @@ def workshop_with_best_customers(organization, *, with_since=False):
 def _since(index):
     import datetime
 
-    from profiles import data
+    from portfolio.frames import steps as data
 
     today = data.today()
     # Half of the customers were won in the last year.

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from icp_site import tokens
 from icp_site.models import ApiRequestCount, ApiToken
+from icp_site.tokens import services as tokens
 from tests.factories import (
     ApiTokenFactory,
     MembershipFactory,

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from profiles import table_services
+from profiles.workshop.tables import services as table_services
 from tests.conftest import sign_in
 from tests.factories import PASSWORD
 from tests.profiles.tables_helpers import workshop_with_best_customers

@@ -1,4 +1,4 @@
-"""Tests for profiles.criteria: each operator, unknowns, each segment, and frame = one by one."""
+"""Tests for profiles.versions.criteria: each operator, unknowns, each segment, and frame = one by one."""
 
 import datetime as dt
 import math
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from profiles.criteria import (
+from profiles.versions.criteria import (
     Criterion,
     CriterionError,
     criteria_from_dicts,

@@ -1,10 +1,10 @@
-"""Tests for profiles.diff: what changed between two profile contents, and the content schema."""
+"""Tests for profiles.versions.diff: what changed between two profile contents, and the content schema."""
 
 import copy
 
 import pytest
 
-from profiles.diff import ContentError, diff, empty_content, validate_content
+from profiles.versions.diff import ContentError, diff, empty_content, validate_content
 
 
 def trait(key, value, **fields):

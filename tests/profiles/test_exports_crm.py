@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from django.urls import reverse
 
-from profiles import crm_export
+from profiles.reps import crm_export
 from tests.profiles.rep_helpers import CUSTOMERS, published_profile
 
 pytestmark = pytest.mark.django_db

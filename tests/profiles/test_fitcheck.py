@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from icp_site.l10n import parse_local_number
-from portfolio.importers import read_table
-from profiles import fitcheck
+from portfolio.imports.reading import read_table
 from profiles.models import SavedFitCheck
+from profiles.reps import fitcheck
 from tests.profiles.rep_helpers import content, published_profile
 
 # --------------------------------------------------------------------------- the rule

@@ -11,12 +11,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from portfolio import frame_cache, frames
-from portfolio.importers import read_table
-from portfolio.mapping import suggest_mapping
+from portfolio.customers.services import dataset_reaggregate
+from portfolio.frames import cache as frame_cache
+from portfolio.frames import customers as frames
+from portfolio.frames import steps as data
+from portfolio.imports.mapping import suggest_mapping
+from portfolio.imports.pipeline import dataset_import
+from portfolio.imports.reading import read_table
 from portfolio.models import Dataset
-from portfolio.services import dataset_import, dataset_reaggregate
-from profiles import data, segment_lists
+from profiles.reps import segments as segment_lists
 from tests.factories import CustomerFactory, DatasetFactory, ProfileVersionFactory, WorkshopFactory
 from tests.profiles.helpers import step, workshop_with_customers
 

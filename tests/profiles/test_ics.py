@@ -4,7 +4,7 @@ import datetime
 
 from icalendar import Calendar
 
-from profiles.ics import Attendee, CalendarEvent, review_calendar
+from profiles.reviews.ics import Attendee, CalendarEvent, review_calendar
 
 STAMP = datetime.datetime(2026, 11, 23, 9, 30, tzinfo=datetime.UTC)
 

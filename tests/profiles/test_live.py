@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles import live, table_services
 from profiles.models import WorkshopPresence
+from profiles.workshop import live
+from profiles.workshop.tables import services as table_services
 from tests.profiles.tables_helpers import workshop_with_best_customers
 
 pytestmark = pytest.mark.django_db

@@ -21,8 +21,9 @@ from django.utils.translation import gettext
 from django_tasks_db.models import DBTaskResult
 from icalendar import Calendar
 
-from profiles import reminders, reviews, tasks
 from profiles.models import ReviewReminder
+from profiles.reviews import reminders, tasks
+from profiles.reviews import services as reviews
 
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 SCHEDULED_AT = datetime.datetime(2027, 3, 1, 12, 0, tzinfo=STOCKHOLM)
@@ -68,7 +69,7 @@ def tasks_of(review):
     """The reminder tasks of `review` in the database backend's table."""
     ids = list(review.reminders.values_list("pk", flat=True))
     return DBTaskResult.objects.filter(
-        task_path="profiles.tasks.send_review_reminder", args_kwargs__args__0__in=ids
+        task_path="profiles.reviews.tasks.send_review_reminder", args_kwargs__args__0__in=ids
     )
 
 

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from profiles import segment_lists
 from profiles.models import Publication
+from profiles.reps import segments as segment_lists
 from tests.factories import CustomerFactory, DatasetFactory
 from tests.profiles.rep_helpers import CUSTOMERS, published_profile
 

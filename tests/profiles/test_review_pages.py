@@ -9,8 +9,8 @@ from icalendar import Calendar
 
 from icp_site.models import Maturity
 from portfolio.models import DatasetStatus
-from profiles import reviews
 from profiles.models import Review, ReviewStatus
+from profiles.reviews import services as reviews
 from tests.factories import DatasetFactory, WorkshopFactory
 
 

@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 
 from icp_site.models import Maturity
 from portfolio.models import DatasetStatus
-from profiles import reviews, schedule
 from profiles.models import ReviewStatus, WorkshopStep
-from profiles.services import profile_version_publish
+from profiles.reviews import schedule
+from profiles.reviews import services as reviews
+from profiles.workshop.services import profile_version_publish
 from tests.factories import (
     DatasetFactory,
     MembershipFactory,

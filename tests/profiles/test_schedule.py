@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from profiles import schedule
+from profiles.reviews import schedule
 
 D = datetime.date
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from profiles import services
 from profiles.models import Workshop, WorkshopStep
+from profiles.workshop import services
 from tests.factories import DatasetFactory
 from tests.profiles.helpers import step, workshop_with_customers
 

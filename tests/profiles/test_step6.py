@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from icp_site.models import Maturity
-from profiles import schedule, services, table_services
 from profiles.models import ProfileVersion, Publication, WorkshopStep
+from profiles.reviews import schedule
+from profiles.workshop import services
+from profiles.workshop.tables import services as table_services
 from tests.factories import profile_content
 from tests.profiles.tables_helpers import workshop_with_best_customers
 

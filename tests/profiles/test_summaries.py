@@ -1,4 +1,4 @@
-"""Tests for profiles.summaries: numbers checked by hand, plus hypothesis invariants."""
+"""Tests for profiles.workshop.tables.summaries: numbers checked by hand, plus hypothesis invariants."""
 
 import math
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from profiles.summaries import suggest_profile, suggested_range, summarise_column
+from profiles.workshop.tables.summaries import suggest_profile, suggested_range, summarise_column
 
 BEST = pd.Series(["IT"] * 6 + ["Telco"] * 3 + ["Retail"])
 ALL = pd.Series(["IT"] * 11 + ["Telco"] * 20 + ["Retail"] * 19)

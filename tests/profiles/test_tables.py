@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
-from profiles import table_services, tables
 from profiles.models import ProfileRow, Workshop, WorkshopStep, organization_deletion
+from profiles.workshop.tables import columns as tables
+from profiles.workshop.tables import services as table_services
 from tests.factories import OrganizationFactory
 from tests.profiles.tables_helpers import BEST, workshop_with_best_customers
 
@@ -323,7 +324,7 @@ def test_a_new_selection_in_step3_asks_the_edited_table_for_a_review(team, works
 def test_saved_trait_names_are_shown_in_the_readers_language():
     from django.utils import translation
 
-    from profiles.tables import trait_label
+    from profiles.workshop.tables.columns import trait_label
 
     with translation.override("de"):
         german = translation.gettext("Industry")

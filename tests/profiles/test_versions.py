@@ -8,13 +8,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from icp_site.models import Maturity
-from profiles import schedule, services, signals
 from profiles.models import (
     ImmutableVersion,
     ProfileVersion,
     Publication,
     organization_deletion,
 )
+from profiles.reviews import schedule
+from profiles.versions import signals
+from profiles.workshop import services
 from tests.factories import (
     DatasetFactory,
     OrganizationFactory,

@@ -233,7 +233,8 @@ def test_a_save_groups_the_customers_and_draws_the_histogram_once(
     team, workshop, number, monkeypatch
 ):
     # The save checks the inputs and the answer shows the results: one computation serves both.
-    from portfolio import analysis, charts
+    from portfolio import analysis
+    from portfolio.charts import steps as charts
 
     calls = []
 

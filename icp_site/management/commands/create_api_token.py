@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from icp_site import tokens
 from icp_site.models import Membership
+from icp_site.tokens import services as tokens
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from portfolio.uploads import import_uploads_clean
+from portfolio.uploads.services import import_uploads_clean
 
 
 class Command(BaseCommand):

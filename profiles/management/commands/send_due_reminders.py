@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from profiles import reminders, tasks
+from profiles.reviews import reminders, tasks
 
 
 class Command(BaseCommand):

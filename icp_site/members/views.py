@@ -1,0 +1,151 @@
+"""Members and the member's choices (organisation, language)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from icp_site.access import MemberRequest, admin_required, member_required, user_required
+from icp_site.members import services
+from icp_site.members.forms import (
+    LanguageForm,
+    MemberAddForm,
+    OrganizationForm,
+    OrganizationSwitchForm,
+    RoleForm,
+)
+from icp_site.middleware import SESSION_KEY
+from icp_site.models import Membership
+
+
+@require_GET
+@user_required
+def no_organization(request):
+    if getattr(request, "membership", None) is not None:
+        return redirect("home")
+    return render(request, "icp_site/no_organization.html")
+
+
+@require_GET
+@member_required
+def members(request: MemberRequest):
+    return render(request, "icp_site/members.html", _members_context(request, MemberAddForm()))
+
+
+def _members_context(request, add_form, organization_form=None):
+    rows = Membership.objects.for_organization(request.organization).select_related("user")
+    return {
+        "memberships": rows,
+        "add_form": add_form,
+        "role_form": RoleForm(),
+        "organization_form": organization_form or OrganizationForm(instance=request.organization),
+    }
+
+
+@require_POST
+@admin_required
+def organization_settings(request: MemberRequest):
+    form = OrganizationForm(request.POST, instance=request.organization)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The organisation's settings were saved."))
+        return redirect("members")
+    context = _members_context(request, MemberAddForm(), organization_form=form)
+    return render(request, "icp_site/members.html", context, status=400)
+
+
+@require_POST
+@admin_required
+def member_add(request: MemberRequest):
+    form = MemberAddForm(request.POST)
+    if form.is_valid():
+        try:
+            membership = services.membership_add(
+                organization=request.organization, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": membership.user})
+            return redirect("members")
+    return render(request, "icp_site/members.html", _members_context(request, form), status=400)
+
+
+@require_POST
+@admin_required
+def member_role(request: MemberRequest, pk: int):
+    membership = get_object_or_404(Membership.objects.for_organization(request.organization), pk=pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the roles."))
+        return redirect("members")
+    try:
+        services.membership_change_role(membership=membership, role=form.cleaned_data["role"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The role of %(name)s was changed.") % {"name": membership.user}
+        )
+    return redirect("members")
+
+
+@require_POST
+@admin_required
+def member_remove(request: MemberRequest, pk: int):
+    membership = get_object_or_404(Membership.objects.for_organization(request.organization), pk=pk)
+    try:
+        services.membership_remove(membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s was removed.") % {"name": membership.user})
+    return redirect("members")
+
+
+@require_POST
+@user_required
+def organization_switch(request):
+    form = OrganizationSwitchForm(request.POST)
+    if form.is_valid():
+        membership = Membership.objects.filter(
+            user=request.user, organization_id=form.cleaned_data["organization"]
+        ).first()
+        if membership is not None:
+            request.session[SESSION_KEY] = membership.organization_id
+            return redirect("home")
+    messages.error(request, _("You are not a member of that organisation."))
+    return redirect("home")
+
+
+@require_POST
+@login_not_required
+def set_language(request):
+    """Remember the chosen language: on the account when signed in, in a cookie anyway."""
+    from django.conf import settings
+
+    form = LanguageForm(request.POST)
+    target = request.POST.get("next") or reverse("home")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    response = HttpResponseRedirect(target)
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        if request.user.is_authenticated:
+            request.user.language = language
+            request.user.save(update_fields=["language"])
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response

@@ -1,0 +1,255 @@
+"""The analysis pages' reads: from the chosen options to the results a page, an export and the
+benchmark share. Each function loads only the columns it needs (portfolio.frames.customers) and calls the
+plain analysis functions; nothing here renders or writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from django.utils.translation import gettext_lazy as _
+
+from portfolio.analysis import ABC_CLASSES, GROUPS, AbcResult, SizeGroups, abc_classes
+from portfolio.analysis import group_by_size as _group_by_size
+from portfolio.analysis.scoring import ScoreBands, ScoreParameter, ValueScore, value_score
+from portfolio.analysis.segments import (
+    ACTIONS,
+    NO_OWNER,
+    TYPES,
+    CustomerTypes,
+    RepPortfolios,
+    customer_types,
+    rep_portfolios,
+    segment_summary,
+)
+from portfolio.frames import customers as frames
+from portfolio.models import Dataset, ScoringModel
+from portfolio.reports.scoring_models import scoring_model_columns, scoring_model_scores
+
+BAND_LABELS = {
+    "intensify": _("Intensify"),
+    "maintain": _("Maintain"),
+    "minimal_care": _("Minimal care"),
+    "consider_separating": _("Consider separating"),
+}
+TYPE_LABELS = {
+    "star": _("Stars"),
+    "question_mark": _("Question marks"),
+    "free_rider": _("Free riders"),
+    "poor_dog": _("Poor dogs"),
+}
+ACTION_TEXTS = {
+    "keep_and_develop": _("Keep and develop: they are loyal and valuable both ways."),
+    "decide_and_invest": _(
+        "Decide and invest: turn them into stars before they drift away, or let them go."
+    ),
+    "stop_discounting": _(
+        "Stop discounting and reduce the cost to serve: they take more than they leave."
+    ),
+    "minimal_care_or_separation": _("Minimal care or a clean separation: they cannot afford us."),
+}
+GROUP_LABELS = {"small": _("Small"), "medium": _("Medium"), "large": _("Large")}
+NONE_LABEL = _("No value")
+SCATTER_LIMIT = 1500  # points in the four-types scatter; beyond, a fixed sample
+
+
+def default_parameters(columns: dict[str, str]) -> tuple[ScoreParameter, ...]:
+    """The parameters a score starts from: revenue twice, margin and lifetime once each."""
+    wanted = (("revenue", 2.0), ("margin", 1.0), ("lifetime_days", 1.0))
+    found = tuple(ScoreParameter(c, w) for c, w in wanted if c in columns)
+    return found or tuple(ScoreParameter(c, 1.0) for c in list(columns)[:1])
+
+
+# --------------------------------------------------------------------------- ABC
+
+
+@dataclass(frozen=True, eq=False)
+class AbcPage:
+    abc: AbcResult
+    sizes: SizeGroups
+    groups: np.ndarray  # size group code per row of abc.frame (-1: no size metric value)
+    cross: pd.DataFrame  # index A/B/C (+ "none"), columns small/medium/large/none: customers
+    cross_value: pd.DataFrame  # the same cells: the value summed
+
+
+def abc_page(
+    dataset: Dataset,
+    *,
+    value: str,
+    thresholds: tuple[float, float],
+    size_metric: str,
+    size_thresholds: tuple[float, float],
+) -> AbcPage:
+    """ABC classes by ``value``, and how they compare with the step-1 size groups."""
+    numbers = ["revenue", value, size_metric]
+    frame = frames.load_customers(dataset, numbers=numbers)
+    abc = abc_classes(frame, value=value, thresholds=thresholds)
+    sizes = _group_by_size(frame, metric=size_metric, thresholds=size_thresholds)
+    group_codes = sizes.assignment.cat.codes.to_numpy()
+    position = pd.Index(frame["id"]).get_indexer(abc.frame["id"])
+    groups = group_codes[position]
+    # Customers without a value are in no class: they get the last row.
+    classes = np.full(len(frame), 3)
+    classes[position] = abc.frame["abc_class"].cat.codes.to_numpy()
+    cells = classes * 4 + np.where(group_codes < 0, 3, group_codes)
+    values = np.nan_to_num(frame[value].to_numpy())
+    index = pd.Index([*ABC_CLASSES, "none"], name="abc_class")
+    columns = pd.Index([*GROUPS, "none"], name="group")
+    count = np.bincount(cells, minlength=16).reshape(4, 4)
+    total = np.bincount(cells, weights=values, minlength=16).reshape(4, 4)
+    return AbcPage(
+        abc=abc,
+        sizes=sizes,
+        groups=groups,
+        cross=pd.DataFrame(count, index=index, columns=columns),
+        cross_value=pd.DataFrame(total, index=index, columns=columns),
+    )
+
+
+# --------------------------------------------------------------------------- score
+
+
+def score_page(
+    dataset: Dataset,
+    *,
+    parameters: tuple[ScoreParameter, ...],
+    bands: ScoreBands,
+    on: dt.date | None = None,
+) -> tuple[ValueScore, pd.DataFrame]:
+    """The value score of the dataset's customers, and the frame it was computed from."""
+    columns = [p.column for p in parameters]
+    frame = frames.load_customers(dataset, numbers=[*columns, "revenue"], on=on)
+    return value_score(frame, parameters, bands=bands), frame
+
+
+def model_scores(
+    dataset: Dataset,
+    scoring_model: ScoringModel | None,
+    columns: dict[str, str],
+    *,
+    extra: tuple[str, ...] = (),
+    texts: tuple[str, ...] = (),
+) -> tuple[ValueScore, pd.DataFrame]:
+    """Scores by a saved model (or the default parameters), with the frame and ``extra`` columns."""
+    if scoring_model is None:
+        parameters = default_parameters(columns)
+        needed = [p.column for p in parameters]
+    else:
+        needed = scoring_model_columns(scoring_model)
+    frame = frames.load_customers(dataset, numbers=[*needed, "revenue", *extra], texts=texts)
+    if scoring_model is None:
+        return value_score(frame, parameters), frame
+    return scoring_model_scores(scoring_model, frame), frame
+
+
+# --------------------------------------------------------------------------- four types
+
+
+def types_page(
+    dataset: Dataset,
+    *,
+    value_axis: str,
+    bond_axis: str,
+    split,
+    scoring_model: ScoringModel | None,
+    columns: dict[str, str],
+) -> CustomerTypes:
+    """The four customer types on value for us (a score or a column) x bond."""
+    if value_axis.startswith("score"):
+        scores, frame = model_scores(dataset, scoring_model, columns, extra=(bond_axis,))
+        frame = frame.assign(score=frame["id"].map(scores.assignment))
+        value_axis = "score"
+    else:
+        frame = frames.load_customers(dataset, numbers=[value_axis, bond_axis])
+    return customer_types(frame, value_column=value_axis, bond_column=bond_axis, split=split)
+
+
+def scatter_sample(types: CustomerTypes, limit: int = SCATTER_LIMIT) -> pd.DataFrame:
+    """At most ``limit`` points of the scatter: all, or a fixed random sample (same every time)."""
+    frame = types.frame
+    if len(frame) <= limit:
+        return frame
+    rows = np.sort(np.random.default_rng(0).choice(len(frame), size=limit, replace=False))
+    return frame.iloc[rows]
+
+
+# --------------------------------------------------------------------------- reps
+
+
+def reps_page(
+    dataset: Dataset, *, scoring_model: ScoringModel | None, columns: dict[str, str]
+) -> RepPortfolios:
+    """Each owner's customers with ABC class, score, band and type (score x lifetime, medians)."""
+    bond = "lifetime_days" if "lifetime_days" in columns else None
+    scores, frame = model_scores(
+        dataset, scoring_model, columns, extra=(bond,) if bond else (), texts=("owner",)
+    )
+    ids = pd.Index(frame["id"])
+    abc = abc_classes(frame, value="revenue")
+    # Series in the frame's own order: rep_portfolios then aligns them without a lookup.
+    score = _aligned(ids, scores.scores["id"], scores.scores["score"], np.nan)
+    types = None
+    if bond:
+        typed = customer_types(
+            frame.assign(score=score.to_numpy()), value_column="score", bond_column=bond
+        )
+        types = _aligned(ids, typed.frame["id"], typed.frame["type"], None)
+    result = rep_portfolios(
+        frame,
+        classes=_aligned(ids, abc.frame["id"], abc.frame["abc_class"], None),
+        scores=score,
+        types=types,
+    )
+    band = _aligned(ids, scores.scores["id"], scores.scores["band"], None)
+    result.customers["band"] = band.reindex(result.customers["id"]).to_numpy()
+    return result
+
+
+def _aligned(ids: pd.Index, keys: pd.Series, values: pd.Series, empty) -> pd.Series:
+    """``values`` (given for the customers ``keys``) in the order of ``ids``."""
+    out = np.full(len(ids), empty, dtype=float if empty is np.nan else object)
+    out[ids.get_indexer(keys)] = values.to_numpy(dtype=out.dtype)
+    return pd.Series(out, index=ids)
+
+
+def own_first(totals: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str | None]:
+    """Totals with the owner called ``name`` (case-insensitive) first, and that owner."""
+    wanted = name.strip().casefold()
+    if not wanted:
+        return totals, None
+    owners = totals.index.to_numpy(dtype=object)
+    mine = np.array([str(o).strip().casefold() == wanted for o in owners], dtype=bool)
+    if not mine.any():
+        return totals, None
+    order = np.r_[np.flatnonzero(mine), np.flatnonzero(~mine)]
+    return totals.iloc[order], str(owners[mine][0])
+
+
+# --------------------------------------------------------------------------- segments
+
+
+def segments_page(
+    dataset: Dataset, *, by: str, size_metric: str, size_thresholds: tuple[float, float]
+) -> tuple[pd.DataFrame, SizeGroups | None]:
+    """Customers and revenue per segment (industry, size group or contract type)."""
+    if by == "size_group":
+        frame = frames.load_customers(dataset, numbers=["revenue", size_metric])
+        sizes = _group_by_size(frame, metric=size_metric, thresholds=size_thresholds)
+        # The categorical keeps the groups in size order, with empty groups listed.
+        frame = frame.assign(size_group=sizes.assignment.array)
+        return segment_summary(frame, by=by), sizes
+    frame = frames.load_customers(dataset, numbers=["revenue"], texts=(by,))
+    return segment_summary(frame, by=by), None
+
+
+def type_labels() -> list[tuple[str, str, str]]:
+    """(type, label, suggested action) in TYPES order, translated."""
+    return [(t, str(TYPE_LABELS[t]), str(ACTION_TEXTS[ACTIONS[t]])) for t in TYPES]
+
+
+def owner_label(owner: str) -> str:
+    """An owner's name, or the translated "no owner"."""
+    return str(_("(no owner)")) if owner == NO_OWNER else owner

@@ -1,0 +1,218 @@
+"""The read API: the current profile, one version, and the fit check, as JSON.
+
+Authentication: ``Authorization: Bearer <token>`` (icp_site.tokens.services) or the browser session.
+Session requests that change nothing still need no token; a session POST needs the CSRF token
+like every form. Bearer requests need no CSRF token: a browser never sends the header on its
+own, so a forged cross-site request cannot carry it. That is why the views are `csrf_exempt`
+and `api_view` runs Django's CSRF check itself for session requests (as Django REST framework
+does). Every answer is JSON, errors included: {"error": "<sentence>"}.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import get_object_or_404
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from icp_site.models import Role
+from icp_site.tokens import services as tokens
+from profiles.models import ProfileVersion, Publication
+from profiles.reps import fitcheck
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+PROFILE_SECTIONS = ("traits", "criteria", "notes")
+
+
+def error(status: int, message: str, **headers) -> JsonResponse:
+    """A JSON error answer."""
+    response = JsonResponse({"error": message}, status=status)
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+class _CsrfCheck(CsrfViewMiddleware):
+    def _reject(self, request, reason):
+        return reason  # the reason instead of a 403 page
+
+
+def _csrf_failure(request) -> str | None:
+    check = _CsrfCheck(lambda request: None)
+    check.process_request(request)
+    return check.process_view(request, None, (), {})
+
+
+def _authenticate(request) -> tuple[str | None, JsonResponse | None]:
+    """The rate-limit client of the request, or a 401 answer."""
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _space, secret = header.partition(" ")
+        token = tokens.authenticate(secret.strip()) if scheme.lower() == "bearer" else None
+        if token is None:
+            return None, error(
+                401, _("The API token is invalid or revoked."), WWW_Authenticate="Bearer"
+            )
+        request.user = token.membership.user
+        request.membership = token.membership
+        request.organization = token.membership.organization
+        if request.user.language:
+            translation.activate(request.user.language)
+        return f"token:{token.pk}", None
+    if request.user.is_authenticated and getattr(request, "membership", None) is not None:
+        return f"user:{request.user.pk}", None
+    return None, error(
+        401,
+        _("Authentication required: send Authorization: Bearer <token>."),
+        WWW_Authenticate="Bearer",
+    )
+
+
+def api_view(*methods: str):
+    """A JSON view every member may call with a token or a session (see the module docstring)."""
+
+    def decorator(view):
+        @login_not_required
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            client, refusal = _authenticate(request)
+            if refusal is not None:
+                return refusal
+            if request.method not in methods:
+                return error(
+                    405,
+                    _("Use %(methods)s.") % {"methods": ", ".join(methods)},
+                    Allow=", ".join(methods),
+                )
+            session = client.startswith("user:")
+            if session and request.method not in SAFE_METHODS and _csrf_failure(request):
+                return error(403, _("CSRF check failed: send the X-CSRFToken header."))
+            decision = tokens.rate_limit_hit(client)
+            if not decision.allowed:
+                return error(
+                    429,
+                    _("Too many requests: at most %(limit)s a minute. Try again in %(seconds)s s.")
+                    % {"limit": decision.limit, "seconds": decision.retry_after},
+                    Retry_After=str(decision.retry_after),
+                )
+            try:
+                response = view(request, *args, **kwargs)
+            except Http404:
+                response = error(404, _("Not found."))
+            response["X-RateLimit-Limit"] = str(decision.limit)
+            response["X-RateLimit-Remaining"] = str(max(0, decision.limit - decision.count))
+            response["Cache-Control"] = "no-store"
+            return response
+
+        wrapper.access_role = Role.REP
+        wrapper.api = True
+        return wrapper
+
+    return decorator
+
+
+def profile_json(version: ProfileVersion, publication: Publication | None) -> dict[str, Any]:
+    """A profile version as the API answers it."""
+    content = version.content
+    return {
+        "version": version.number,
+        "created_at": version.created_at.isoformat(),
+        "note": version.note,
+        "published_at": publication.published_at.isoformat() if publication else None,
+        "published_by": str(publication.published_by)
+        if publication and publication.published_by
+        else None,
+        "next_review_date": publication.next_review_date.isoformat()
+        if publication and publication.next_review_date
+        else None,
+        "traits": [
+            {k: trait.get(k) for k in ("key", "label", "value", "relevant", "source")}
+            for trait in content.get("traits", [])
+        ],
+        "criteria": [
+            {k: c.get(k, "") for k in ("segment", "attribute", "operator", "value", "note")}
+            for c in content.get("criteria", [])
+        ],
+        "notes": {
+            s: content.get("notes", {}).get(s, "") for s in ("do-or-die", "neutral", "do-not")
+        },
+    }
+
+
+def _publication(version: ProfileVersion) -> Publication | None:
+    return (
+        Publication.objects.filter(version=version)
+        .select_related("published_by")
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+
+
+@api_view("GET")
+def profile_current(request):
+    version = ProfileVersion.objects.current(request.organization)
+    if version is None:
+        return error(404, _("There is no published profile yet."))
+    return JsonResponse({**profile_json(version, _publication(version)), "current": True})
+
+
+@api_view("GET")
+def profile_version(request, number: int):
+    version = get_object_or_404(
+        ProfileVersion.objects.for_organization(request.organization), number=number
+    )
+    current = ProfileVersion.objects.current(request.organization)
+    return JsonResponse(
+        {**profile_json(version, _publication(version)), "current": version == current}
+    )
+
+
+def _valid_value(value: Any) -> bool:
+    if value is None or isinstance(value, str | int | float | bool):
+        return True
+    return isinstance(value, list) and all(
+        isinstance(item, str | int | float) and not isinstance(item, bool) for item in value
+    )
+
+
+def _attributes(request) -> tuple[dict | None, HttpResponse | None]:
+    try:
+        body = json.loads(request.body or b"")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None, error(400, _("The body is not valid JSON."))
+    if not isinstance(body, Mapping) or not isinstance(body.get("attributes"), Mapping):
+        return None, error(400, _('Send a JSON object: {"attributes": {"industry": "IT", ...}}.'))
+    if extra := sorted(set(body) - {"attributes"}):
+        return None, error(400, _("Unknown fields: %(names)s.") % {"names": ", ".join(extra)})
+    attributes = dict(body["attributes"])
+    if bad := sorted(k for k, v in attributes.items() if not _valid_value(v)):
+        message = _("Attribute values are text, numbers or lists of them: %(names)s.")
+        return None, error(400, message % {"names": ", ".join(bad)})
+    return attributes, None
+
+
+@api_view("POST")
+def fit_check(request):
+    version = ProfileVersion.objects.current(request.organization)
+    if version is None:
+        return error(404, _("There is no published profile yet."))
+    attributes, refusal = _attributes(request)
+    if refusal is not None:
+        return refusal
+    try:
+        result = fitcheck.check(version.content, attributes)
+    except fitcheck.UnknownAttributes as unknown:
+        known = ", ".join(a.key for a in fitcheck.attributes_for(version.content))
+        message = _("Unknown attributes: %(names)s. Known attributes: %(known)s.")
+        return error(400, message % {"names": ", ".join(unknown.names), "known": known})
+    labels = fitcheck.labels_for(version.content)
+    return JsonResponse({"version": version.number, **result.to_dict(labels)})

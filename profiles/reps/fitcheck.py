@@ -1,0 +1,258 @@
+"""The fit check: what a rep, a CRM or a spreadsheet knows of a prospect, judged by the profile.
+
+Everything here turns input into attributes and calls `criteria.evaluate` (one prospect) or
+`criteria.evaluate_frame` (a prospect list): the same rule everywhere. No ORM, no request.
+
+- `attributes_for(content)`: the attributes a fit check can be given: the company table's
+  columns, the other customer fields a criterion may use (seats, revenue, ...), the buyer table's
+  columns, and any other attribute the profile's criteria use (a team's own column).
+- `check(content, attributes)`: one prospect -> FitResult.
+- `bulk_check(raw, mapping, content)`: an uploaded prospect list -> a table with the segment,
+  known/total, the reason and met/missed/unknown per criterion for every row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from icp_site import l10n
+from portfolio.imports.mapping import FIELDS_BY_NAME, normalize_header, suggest_mapping
+from portfolio.imports.reading import RawTable
+from portfolio.imports.validation import validate
+from portfolio.parsing.numbers import NumberFormat
+from profiles.versions.criteria import (
+    MULTI_VALUED_ATTRIBUTES,
+    NUMERIC_ATTRIBUTES,
+    Criterion,
+    FitResult,
+    criteria_from_dicts,
+    evaluate,
+    evaluate_frame,
+    result_columns,
+)
+from profiles.workshop.tables import columns as tables
+
+SEGMENT_LABELS = {
+    "do-or-die": pgettext_lazy("segment", "Do-or-die"),
+    "neutral": pgettext_lazy("segment", "Neutral"),
+    "do-not": pgettext_lazy("segment", "Do-not"),
+    "unknown": pgettext_lazy("segment", "Unknown: too little known"),
+}
+RESULT_LABELS = {
+    "met": pgettext_lazy("criterion", "met"),
+    "missed": pgettext_lazy("criterion", "not met"),
+    "unknown": pgettext_lazy("criterion", "unknown"),
+}
+OPERATOR_LABELS = {
+    "eq": _("is"),
+    "ne": _("is not"),
+    "in": _("is one of"),
+    "not_in": _("is none of"),
+    "gt": _("is more than"),
+    "gte": _("is at least"),
+    "lt": _("is less than"),
+    "lte": _("is at most"),
+    "between": _("is between"),
+    "contains": _("contains"),
+}
+# Short forms of criteria.REASONS for a spreadsheet cell.
+REASON_LABELS = {
+    "no_criteria": _("The profile has no criteria"),
+    "conflict_do_not_wins": _("Do-not wins over do-or-die"),
+    "do_not": _("A do-not criterion is met"),
+    "too_little_known": _("Too little known to decide"),
+    "do_or_die": _("Meets the do-or-die criteria"),
+    "do_or_die_unclear": _("Could be do-or-die; too little known"),
+    "neutral_match": _("Meets the neutral criteria"),
+    "between": _("Grey zone"),
+}
+# The customer fields (besides the company table's) a criterion may read, for our own deal.
+DEAL_FIELDS = {
+    "seats": (_("Seats / licences"), "number"),
+    "revenue": (_("Revenue with us (per year)"), "number"),
+    "margin": (_("Margin %"), "number"),
+    "sales_cycle_days": (_("Sales cycle (days)"), "number"),
+    "contract_type": (_("Contract type"), "text"),
+}
+GROUPS = {"company": _("Company"), "deal": _("Deal"), "buyer": _("Buyer"), "other": _("Other")}
+EXTRA_PREFIX = "extra:"  # a bulk mapping key for an attribute that is no customer field
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One thing a fit check may be told about a prospect."""
+
+    key: str
+    label: str
+    kind: str  # "text" | "number" | "choice" | "multi"
+    group: str  # a key of GROUPS
+    choices: tuple[tuple[str, Any], ...] = ()
+    in_profile: bool = False  # a criterion of the profile reads it
+
+    @property
+    def canonical(self) -> bool:
+        """Whether the attribute is a customer field the importer maps."""
+        return self.key in FIELDS_BY_NAME
+
+
+def profile_criteria(content: Mapping[str, Any]) -> tuple[Criterion, ...]:
+    """The criteria of a stored profile content."""
+    return criteria_from_dicts(content.get("criteria", []))
+
+
+def attributes_for(content: Mapping[str, Any]) -> list[Attribute]:
+    """Every attribute a fit check may be given for this profile (see the module docstring)."""
+    found = profile_criteria(content)
+    used = {c.attribute for c in found}
+    found_attributes: dict[str, Attribute] = {}
+
+    def add(key, label, kind, group, choices=()):
+        if key not in found_attributes:
+            found_attributes[key] = Attribute(key, str(label), kind, group, choices, key in used)
+
+    for column in tables.COMPANY_COLUMNS:
+        add(column.key, column.label, column.kind, "company", column.choices)
+    for key, (label, kind) in DEAL_FIELDS.items():
+        add(key, label, kind, "deal")
+    for column in tables.BUYER_COLUMNS:
+        add(column.key, column.label, column.kind, "buyer", column.choices)
+    trait_labels = {t["key"]: t.get("label") or t["key"] for t in content.get("traits", [])}
+    for c in found:
+        numeric = c.numeric or c.attribute in NUMERIC_ATTRIBUTES
+        kind = "number" if numeric else "text"
+        add(c.attribute, trait_labels.get(c.attribute, c.attribute), kind, "other")
+    return list(found_attributes.values())
+
+
+def labels_for(content: Mapping[str, Any]) -> dict[str, str]:
+    """Attribute names for people, for the reason sentence."""
+    return {a.key: a.label for a in attributes_for(content)}
+
+
+class UnknownAttributes(ValueError):
+    """Attributes the profile and the customer fields do not know."""
+
+    def __init__(self, names: list[str]):
+        super().__init__(", ".join(names))
+        self.names = names
+
+
+def check(content: Mapping[str, Any], attributes: Mapping[str, Any]) -> FitResult:
+    """Judge one prospect's attributes by the profile; UnknownAttributes for names it lacks."""
+    known = {a.key for a in attributes_for(content)}
+    if unknown := sorted(set(attributes) - known):
+        raise UnknownAttributes(unknown)
+    return evaluate(profile_criteria(content), attributes)
+
+
+def criterion_text(c, labels: Mapping[str, str], *, currency: str | None = None) -> str:
+    """A criterion (a Criterion, a CriterionResult or a stored dict) for people:
+    "Employees is between 20–50". With `currency`, numbers in the member's language format
+    and money attributes as money (for pages; exports keep plain digits)."""
+    get = c.get if isinstance(c, Mapping) else lambda name, default=None: getattr(c, name)
+    value, operator, attribute = get("value"), get("operator"), get("attribute")
+    if currency is not None:
+        money = currency if attribute in l10n.MONEY_ATTRIBUTES else None
+        value = l10n.format_value(value, currency=money, between=operator == "between")
+    elif isinstance(value, list | tuple):
+        joiner = "–" if operator == "between" else ", "
+        value = joiner.join(str(v) for v in value)
+    return f"{labels.get(attribute, attribute)} {OPERATOR_LABELS.get(operator, operator)} {value}"
+
+
+# --------------------------------------------------------------------------- bulk
+
+
+def bulk_mapping(columns: tuple[str, ...], content: Mapping[str, Any]) -> dict[str, str | None]:
+    """The suggested mapping of a prospect list: name, id and every attribute the profile
+    reads; customer fields as the importer guesses them, other attributes (buyer traits, the
+    team's own columns) by header = key or label, under "extra:<key>"."""
+    suggested = suggest_mapping(list(columns))
+    mapping = {"name": suggested["name"], "external_id": suggested["external_id"]}
+    profile = [a for a in attributes_for(content) if a.in_profile]
+    for attribute in profile:
+        if attribute.canonical:
+            mapping[attribute.key] = suggested[attribute.key]
+    used = {header for header in mapping.values() if header}
+    by_header = {normalize_header(c): c for c in columns if c not in used}
+    for attribute in profile:
+        if attribute.canonical:
+            continue
+        header = by_header.pop(normalize_header(attribute.key), None) or by_header.pop(
+            normalize_header(attribute.label), None
+        )
+        mapping[EXTRA_PREFIX + attribute.key] = header
+    return mapping
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    table: pd.DataFrame  # the uploaded columns, then the results; one row per prospect
+    counts: dict[str, int]  # prospects per segment (FIT_SEGMENTS)
+    rows: int
+    problem_rows: int  # rows with a value that could not be read (judged without it)
+
+
+def bulk_check(
+    raw: RawTable,
+    mapping: Mapping[str, str | None],
+    content: Mapping[str, Any],
+    *,
+    number_hint: NumberFormat | None = None,
+) -> BulkResult:
+    """Judge every row of an uploaded prospect list (see the module docstring)."""
+    found = profile_criteria(content)
+    labels = labels_for(content)
+    fields = {k: v for k, v in mapping.items() if not k.startswith(EXTRA_PREFIX)}
+    report = validate(raw, fields, number_hint=number_hint)
+    prospects = report.customers.copy()
+    for key, header in mapping.items():
+        if key.startswith(EXTRA_PREFIX) and header:
+            name = key.removeprefix(EXTRA_PREFIX)
+            prospects[name] = raw.frame[header].astype(object)
+    for name in prospects.columns:
+        if name in MULTI_VALUED_ATTRIBUTES:
+            prospects[name] = prospects[name].astype(object)
+    result = evaluate_frame(found, prospects)
+    table = raw.frame.reset_index(drop=True).copy()
+    segment = result["segment"].astype(str).reset_index(drop=True)
+    table[str(_("ICP segment"))] = segment.to_numpy()
+    table[str(_("Criteria known"))] = result["known"].to_numpy()
+    table[str(_("Criteria total"))] = result["total"].to_numpy()
+    table[str(_("Reason"))] = (
+        result["reason"].astype(str).map({k: str(v) for k, v in REASON_LABELS.items()}).to_numpy()
+    )
+    columns = result_columns(found)
+    table[str(_("Met"))] = _attribute_lists(result, columns, found, "met", labels)
+    table[str(_("Not met"))] = _attribute_lists(result, columns, found, "missed", labels)
+    for name in columns:
+        table[name] = result[name].astype(str).to_numpy()
+    counts = segment.value_counts().to_dict()
+    return BulkResult(
+        table=table,
+        counts={s: int(counts.get(s, 0)) for s in SEGMENT_LABELS},
+        rows=len(table),
+        problem_rows=int((~report.valid_mask).sum()),
+    )
+
+
+def _attribute_lists(result, columns, found, outcome: str, labels) -> np.ndarray:
+    """Per row, the criteria with `outcome` as "Industry; Employees" (column by column)."""
+    text = pd.Series("", index=result.index, dtype=object)
+    for name, c in zip(columns, found, strict=True):
+        hit = (result[name] == outcome).to_numpy()
+        label = labels.get(c.attribute, c.attribute)
+        separator = np.where(text.to_numpy() == "", "", "; ")
+        text = pd.Series(
+            np.where(hit, text.to_numpy() + separator + label, text.to_numpy()),
+            index=result.index,
+            dtype=object,
+        )
+    return text.to_numpy()

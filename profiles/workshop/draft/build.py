@@ -1,0 +1,372 @@
+"""Step 6: the draft profile built from steps 4-5, what the team posts, the decision log, and
+what the draft means when applied to the customer list.
+
+The draft is the content of a profile version (schema in profiles.versions.diff) kept in the inputs of
+step 6 until the team saves it as a version. Plain functions: no ORM, no request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.utils.translation import gettext_lazy as _
+
+from icp_site import l10n
+from profiles.versions import criteria
+from profiles.versions.criteria import SEGMENTS, Criterion, CriterionError
+from profiles.versions.diff import criterion_key, empty_content
+from profiles.workshop.tables import columns as tables
+
+OPERATOR_LABELS = {
+    "eq": "=",
+    "ne": "≠",
+    "in": _("in"),
+    "not_in": _("not in"),
+    "gt": ">",
+    "gte": "≥",
+    "lt": "<",
+    "lte": "≤",
+    "between": _("between"),
+    "contains": _("contains"),
+}
+# A trait starts relevant when more than half of the best customers share its value, or when a
+# quarter do and that is at least LIFT times as common as in the whole portfolio: the team
+# switches the rest on where it knows better (and off where it does).
+STRONG_SHARE = 50.0
+NOTABLE_SHARE = 25.0
+LIFT = 1.5
+_RANGE = re.compile(r"^\s*([-+]?\d+(?:[.,]\d+)?)\s*(?:-|–|to|\.\.)\s*([-+]?\d+(?:[.,]\d+)?)\s*$")
+
+
+# --------------------------------------------------------------------------- from steps 4-5
+
+
+def suggested_value(summary: tables.Summary) -> Any:
+    """The value a trait starts with: the middle half for numbers, else the most common."""
+    if summary.suggestion is None:
+        return None
+    value = summary.suggestion.value
+    return list(value) if isinstance(value, tuple) else value
+
+
+def evidence_for(summary: tables.Summary | None, value: Any) -> dict | None:
+    """Share among the best customers and lift of a trait's value, when the tables know it."""
+    if summary is None or summary.suggestion is None:
+        return None
+    if value == suggested_value(summary):
+        return summary.suggestion.evidence()
+    counts = summary.summary.counts
+    if isinstance(value, str) and len(counts):
+        hits = counts[counts["value"].astype(str).str.casefold() == value.casefold()]
+        if len(hits):
+            row = hits.iloc[0]
+            return {
+                "value": value,
+                "count": int(row["count"]),
+                "share": round(float(row["share"]), 1),
+                "population_share": None
+                if pd.isna(row["population_share"])
+                else round(float(row["population_share"]), 1),
+                "lift": None if pd.isna(row["lift"]) else round(float(row["lift"]), 2),
+            }
+    return None
+
+
+def is_strong(share) -> bool:
+    """Whether a suggested value is common enough among the best customers to be relevant."""
+    if share.share > STRONG_SHARE:
+        return True
+    return share.lift is not None and share.lift >= LIFT and share.share >= NOTABLE_SHARE
+
+
+def criterion_for_trait(trait: dict, col: tables.Column | None) -> dict | None:
+    """The do-or-die criterion a relevant trait suggests (None when it suggests none)."""
+    value = trait["value"]
+    if value in (None, "", []):
+        return None
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, int | float) for v in value)
+    ):
+        operator = "between"
+    elif isinstance(value, int | float):
+        operator = "eq"
+    elif col is not None and col.kind == "multi":
+        operator, value = "contains", value[0] if isinstance(value, list) else value
+    else:
+        operator = "in"
+        value = value if isinstance(value, list) else [value]
+    item = {"segment": "do-or-die", "attribute": trait["key"], "operator": operator}
+    try:
+        return Criterion.from_dict({**item, "value": value}).to_dict()
+    except CriterionError:
+        return None
+
+
+def draft_from_tables(summaries: dict[str, list[tables.Summary]], *, by: str, at: str) -> dict:
+    """A first draft: every company and buyer trait with its suggested value, relevant when
+    most best customers share it, and a do-or-die criterion for each relevant one; the decision
+    log says the tables proposed them."""
+    content = empty_content()
+    for source, items in summaries.items():
+        for summary in items:
+            value = suggested_value(summary)
+            if value is None:
+                continue
+            col = summary.column
+            trait = {
+                "key": col.key,
+                "label": str(col.label),
+                "value": value,
+                "relevant": is_strong(summary.suggestion),
+                "source": "custom" if col.custom else source,
+            }
+            content["traits"].append(trait)
+            evidence = summary.suggestion.evidence()
+            content["decisions"].append(
+                decision("trait", col.key, "proposed", by=by, at=at, reason="", evidence=evidence)
+            )
+            # Criteria only where customer lists and prospects can be checked: the company
+            # fields of the customer list. Buyer traits stay traits, for the conversation.
+            checkable = trait["relevant"] and col.customer_field is not None
+            if checkable and (criterion := criterion_for_trait(trait, col)) is not None:
+                content["criteria"].append(criterion)
+                content["decisions"].append(
+                    decision(
+                        "criterion",
+                        criterion_key(criterion),
+                        "proposed",
+                        by=by,
+                        at=at,
+                        reason="",
+                        evidence=evidence,
+                    )
+                )
+    return content
+
+
+def decision(subject, key, action, *, by, at, reason, evidence) -> dict:
+    """One entry of the decision log."""
+    return {
+        "subject": subject,
+        "key": key,
+        "action": action,
+        "by": by,
+        "at": at,
+        "reason": reason,
+        "evidence": evidence,
+    }
+
+
+# --------------------------------------------------------------------------- parsing the form
+
+
+def _number(text: str) -> int | float | None:
+    try:  # plain digits first: what value_text writes reads back alike in every language
+        number = float(text)
+    except ValueError:
+        try:
+            return l10n.parse_local_number(text)  # 12,5 or 1.234,5 as a German types them
+        except ValueError:
+            return None
+    return int(number) if number.is_integer() else number
+
+
+def parse_trait_value(text: str, col: tables.Column | None) -> Any:
+    """A trait value as typed: "20-50" is a range for numbers, "IT, Telco" a list of texts."""
+    text = " ".join(str(text or "").split())
+    if not text:
+        return None
+    numeric = col is not None and col.kind == "number"
+    if numeric and (match := _RANGE.match(text)):
+        low, high = _number(match[1]), _number(match[2])
+        return sorted([low, high])
+    if numeric and (number := _number(text)) is not None:
+        return number
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    return parts if len(parts) > 1 or (col is not None and col.kind == "multi") else parts[0]
+
+
+def parse_criterion_value(text: str, operator: str) -> Any:
+    """A criterion value as typed: a list for in/not in, two numbers for between."""
+    text = " ".join(str(text or "").split())
+    if operator == "between":
+        if match := _RANGE.match(text):
+            return [_number(match[1]), _number(match[2])]
+        return [part.strip() for part in text.split(",") if part.strip()]
+    if operator in ("in", "not_in"):
+        return [part.strip() for part in text.split(",") if part.strip()]
+    if operator in ("gt", "gte", "lt", "lte") and (number := _number(text)) is not None:
+        return number  # 12,5 typed in German
+    return text
+
+
+def _number_text(number: int | float) -> str:
+    # Plain digits (no 6e+07, no separators), so the form reads back what it shows.
+    if float(number).is_integer():
+        return str(int(number))
+    return f"{number:.6f}".rstrip("0").rstrip(".")
+
+
+def value_text(value: Any) -> str:
+    """A trait or criterion value as the form shows it (and parse_*_value reads back)."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        if len(value) == 2 and all(isinstance(v, int | float) for v in value):
+            return f"{_number_text(value[0])}–{_number_text(value[1])}"
+        return ", ".join(_number_text(v) if isinstance(v, int | float) else str(v) for v in value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _number_text(value)
+    return str(value)
+
+
+def record_decisions(old: dict, new: dict, *, by: str, at: str, reasons: dict, evidence) -> list:
+    """The decision log of `new`: the old log plus what changed from `old` to `new`.
+
+    `reasons` maps a trait key or criterion key to the reason typed next to it; `evidence` is
+    a function (trait key, value) -> evidence dict or None.
+    """
+    log = list(old.get("decisions", []))
+    before = {t["key"]: t for t in old.get("traits", [])}
+    for trait in new["traits"]:
+        previous = before.get(trait["key"])
+        if previous is None:
+            action = "proposed"
+        elif (previous["value"], previous["relevant"]) != (trait["value"], trait["relevant"]):
+            action = "changed"
+        else:
+            continue
+        log.append(
+            decision(
+                "trait",
+                trait["key"],
+                action,
+                by=by,
+                at=at,
+                reason=reasons.get(trait["key"], ""),
+                evidence=evidence(trait["key"], trait["value"]),
+            )
+        )
+    old_criteria = {criterion_key(c): c for c in old.get("criteria", [])}
+    new_criteria = {criterion_key(c): c for c in new["criteria"]}
+    for key, item in new_criteria.items():
+        previous = old_criteria.get(key)
+        if previous is not None and (previous["value"], previous.get("note", "")) == (
+            item["value"],
+            item.get("note", ""),
+        ):
+            continue
+        log.append(
+            decision(
+                "criterion",
+                key,
+                "proposed" if previous is None else "changed",
+                by=by,
+                at=at,
+                reason=reasons.get(key, ""),
+                evidence=evidence(item["attribute"], item["value"]),
+            )
+        )
+    for key in old_criteria:
+        if key not in new_criteria:
+            log.append(
+                decision(
+                    "criterion",
+                    key,
+                    "removed",
+                    by=by,
+                    at=at,
+                    reason=reasons.get(key, ""),
+                    evidence=None,
+                )
+            )
+    return log
+
+
+# --------------------------------------------------------------------------- applying
+
+
+@dataclass(frozen=True)
+class SegmentFigures:
+    segment: str
+    customers: int
+    customer_share: float
+    revenue_share: float
+    best: int
+    best_share: float
+    names: list[str]
+
+
+@dataclass(frozen=True)
+class Application:
+    """What the draft means for the customer list, segment by segment."""
+
+    segments: list[SegmentFigures]
+    total: int
+    recent_total: int | None  # customers won in the last 12 months; None without the column
+    recent_do_or_die: int | None
+
+    @property
+    def recent_share(self) -> float | None:
+        if not self.recent_total:
+            return None
+        return self.recent_do_or_die / self.recent_total * 100
+
+
+LIST_LIMIT = 50
+
+
+def apply(
+    content: dict, customers: pd.DataFrame, *, best_ids, today: dt.date
+) -> Application | None:
+    """Segment every customer with criteria.evaluate_frame and count per segment.
+
+    `customers` has id, name, revenue, customer_since and the attributes the criteria read.
+    """
+    try:
+        found = criteria.criteria_from_dicts(content.get("criteria", []))
+    except CriterionError:
+        return None
+    result = criteria.evaluate_frame(found, customers)
+    segment = result["segment"].astype(str).to_numpy()
+    revenue = pd.to_numeric(customers.get("revenue"), errors="coerce").fillna(0).to_numpy()
+    total_revenue = revenue.sum()
+    best = customers["id"].isin(set(best_ids)).to_numpy()
+    total = len(customers)
+    figures = []
+    for name in criteria.FIT_SEGMENTS:
+        mask = segment == name
+        count = int(mask.sum())
+        figures.append(
+            SegmentFigures(
+                segment=name,
+                customers=count,
+                customer_share=count / total * 100 if total else 0.0,
+                revenue_share=float(revenue[mask].sum() / total_revenue * 100)
+                if total_revenue
+                else 0.0,
+                best=int((mask & best).sum()),
+                best_share=float((mask & best).sum() / best.sum() * 100) if best.sum() else 0.0,
+                names=customers.loc[mask, "name"]
+                .iloc[np.argsort(-revenue[mask], kind="stable")][:LIST_LIMIT]
+                .tolist(),
+            )
+        )
+    recent_total = recent_do_or_die = None
+    since = customers.get("customer_since")
+    if since is not None and since.notna().any():
+        dates = pd.to_datetime(since, errors="coerce")
+        recent = (dates >= pd.Timestamp(today - dt.timedelta(days=365))).to_numpy()
+        recent_total = int(recent.sum())
+        recent_do_or_die = int((recent & (segment == "do-or-die")).sum())
+    return Application(figures, total, recent_total, recent_do_or_die)
+
+
+SEGMENT_LABELS = dict(zip(SEGMENTS, SEGMENTS, strict=True))

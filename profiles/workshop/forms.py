@@ -1,0 +1,225 @@
+"""Forms that parse the workshop pages' posts; the rules themselves live in profiles.workshop.steps."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from icp_site.l10n import LocalFloatField, LocalIntegerField
+from portfolio.models import Dataset, DatasetStatus
+from profiles.versions.criteria import SEGMENTS, Criterion, CriterionError, criteria_from_dicts
+from profiles.versions.diff import criterion_key
+from profiles.workshop.draft import build as draft
+from profiles.workshop.steps import MAX_N, MAX_REASON
+
+
+class WorkshopForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    dataset = forms.ModelChoiceField(
+        label=_("Customer list"), queryset=Dataset.objects.none(), empty_label=None
+    )
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Participants"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dataset"].queryset = Dataset.objects.for_organization(organization).filter(
+            status=DatasetStatus.READY
+        )
+        self.fields["participants"].queryset = (
+            get_user_model()
+            .objects.filter(memberships__organization=organization)
+            .order_by("name", "email")
+        )
+
+
+class StepForm(forms.Form):
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+PRESET_CHOICES = [
+    ("method", _("The method's example: 1–5 / 6–20 / 21+")),
+    ("thirds", _("Equal thirds (same number of customers)")),
+    ("cumulative", _("By cumulative revenue (50 % / 30 % / 20 %)")),
+    ("custom", _("My own limits")),
+]
+
+
+class Step1Form(StepForm):
+    metric = forms.ChoiceField(label=_("Size measure"))
+    preset = forms.ChoiceField(label=_("Limits"), choices=PRESET_CHOICES)
+    small_max = LocalFloatField(label=_("Small up to"))
+    medium_max = LocalFloatField(label=_("Medium up to"))
+
+    def __init__(self, *args, metrics, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["metric"].choices = metrics
+
+    def inputs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "metric": data["metric"],
+            "preset": data["preset"],
+            "thresholds": [data["small_max"], data["medium_max"]],
+        }
+
+
+GROUP_CHOICES = [
+    ("large", _("Large (A)")),
+    ("medium", _("Medium (B)")),
+    ("small", _("Small (C)")),
+]
+FOCUS_CHOICES = [
+    ("", _("—")),
+    ("profit", _("Profit: the most profitable customers")),
+    ("speed", _("Speed: the fastest deals")),
+    ("loyalty", _("Loyalty: the customers who stay longest")),
+]
+
+
+class Step2Form(StepForm):
+    main_group = forms.ChoiceField(label=_("Main revenue stream"), choices=GROUP_CHOICES)
+    focus = forms.ChoiceField(label=_("Future focus"), choices=FOCUS_CHOICES, required=False)
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=MAX_REASON,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def inputs(self) -> dict:
+        return {key: self.cleaned_data[key] for key in ("main_group", "focus", "reason")}
+
+
+GOAL_CHOICES = [
+    ("growth", _("Growth: the shortest sales cycle")),
+    ("profitability", _("Profitability: the highest margin")),
+    ("loyalty", _("Loyalty: the longest customer lifetime")),
+    ("revenue", _("Revenue: the highest revenue")),
+]
+N_CHOICES = [
+    ("default", _("Suggested for the group's size")),
+    ("10", "10"),
+    ("20", "20"),
+    ("50", "50"),
+    ("pareto", _("Pareto: the top 20 % of the group")),
+    ("custom", _("Another number")),
+]
+
+
+class Step3Form(StepForm):
+    goal = forms.ChoiceField(label=_("Goal"), choices=GOAL_CHOICES)
+    n_mode = forms.ChoiceField(label=_("How many"), choices=N_CHOICES)
+    n = LocalIntegerField(label=_("Number"), min_value=1, max_value=MAX_N, required=False)
+    exclude = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    include = forms.CharField(label=_("Add a customer"), max_length=300, required=False)
+    restore = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), max_length=MAX_REASON, required=False)
+
+    def inputs(self, previous: dict, *, find_customer) -> dict:
+        """The new inputs: the settings, plus one exclusion, addition or restore if asked."""
+        data = self.cleaned_data
+        excluded = dict(previous.get("excluded") or {})
+        included = dict(previous.get("included") or {})
+        if data.get("restore") is not None:
+            excluded.pop(str(data["restore"]), None)
+            included.pop(str(data["restore"]), None)
+        if data.get("exclude") is not None:
+            included.pop(str(data["exclude"]), None)
+            excluded[str(data["exclude"])] = data["reason"]
+        if data.get("include"):
+            found = find_customer(data["include"])
+            if found is None:
+                self.add_error("include", _("No customer of this group has that name or id."))
+            else:
+                excluded.pop(str(found), None)
+                included[str(found)] = data["reason"]
+        n = data.get("n")
+        if data["n_mode"] == "custom" and n is None:
+            self.add_error("n", _("Enter how many customers to take."))
+        return {
+            "goal": data["goal"],
+            "n_mode": data["n_mode"],
+            "n": n,
+            "excluded": excluded,
+            "included": included,
+        }
+
+
+class PublishForm(forms.Form):
+    next_review_date = forms.DateField(
+        label=_("Next review"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Proposed from the organisation's review cadence; change it if needed."),
+    )
+
+
+MAX_NOTE = 2000
+
+
+def parse_draft(post, current: dict, column_of) -> tuple[dict, dict, list[str]]:
+    """The step-6 draft a form posted: (content without decisions, reasons by key, errors).
+
+    `current` is the saved draft (traits keep their label and source); `column_of(key)` gives
+    a trait's table column (how to read its value) or None.
+    """
+    errors: list[str] = []
+    reasons: dict[str, str] = {}
+    saved = {trait["key"]: trait for trait in current.get("traits", [])}
+    traits = []
+    for key in post.getlist("trait"):
+        if key not in saved:
+            continue
+        value = draft.parse_trait_value(post.get(f"trait-{key}-value", ""), column_of(key))
+        traits.append(
+            {**saved[key], "value": value, "relevant": post.get(f"trait-{key}-relevant") == "on"}
+        )
+        reasons[key] = _reason(post.get(f"trait-{key}-reason"))
+    items = []
+    for index in post.getlist("crit"):
+        if post.get(f"crit-{index}-remove") == "on":
+            removed = {name: post.get(f"crit-{index}-{name}", "") for name in _CRITERION_KEYS}
+            reasons[criterion_key(removed)] = _reason(post.get(f"crit-{index}-reason"))
+            continue
+        items.append((f"crit-{index}", True))
+    items += [(f"new-{segment}", False) for segment in SEGMENTS]
+    found = []
+    for prefix, existing in items:
+        attribute = (post.get(f"{prefix}-attribute") or "").strip()
+        if not existing and not attribute:
+            continue  # the empty "add a criterion" row
+        operator = post.get(f"{prefix}-operator", "")
+        item = {
+            "segment": post.get(f"{prefix}-segment", "") or prefix.removeprefix("new-"),
+            "attribute": attribute,
+            "operator": operator,
+            "value": draft.parse_criterion_value(post.get(f"{prefix}-value", ""), operator),
+            "note": (post.get(f"{prefix}-note") or "").strip()[:MAX_REASON],
+        }
+        try:
+            criterion = Criterion.from_dict(item)
+        except CriterionError as error:
+            errors.append(f"{attribute or '?'} {operator}: {error}")
+            continue
+        found.append(criterion.to_dict())
+        reasons[criterion_key(item)] = _reason(post.get(f"{prefix}-reason"))
+    try:
+        criteria_from_dicts(found)
+    except CriterionError as error:
+        errors.append(str(error))
+    notes = {
+        segment: (post.get(f"notes-{segment}") or "").strip()[:MAX_NOTE] for segment in SEGMENTS
+    }
+    content = {"traits": traits, "criteria": found, "notes": notes, "decisions": []}
+    return content, {k: v for k, v in reasons.items() if v}, errors
+
+
+_CRITERION_KEYS = ("segment", "attribute", "operator")
+
+
+def _reason(text) -> str:
+    return " ".join(str(text or "").split())[:MAX_REASON]

@@ -1,0 +1,52 @@
+from django.urls import path
+
+from profiles.workshop import views
+from profiles.workshop.draft import views as profile_views
+from profiles.workshop.tables import views as table_views
+
+urlpatterns = [
+    path("", views.workshops, name="workshops"),
+    path("new/", views.workshop_new, name="workshop_new"),
+    path("<int:pk>/", views.workshop_detail, name="workshop_detail"),
+    path("<int:pk>/step/<int:number>/", views.workshop_step, name="workshop_step"),
+    path("<int:pk>/step/<int:number>/save/", views.workshop_step_save, name="workshop_step_save"),
+    path(
+        "<int:pk>/step/<int:number>/review/",
+        views.workshop_step_review,
+        name="workshop_step_review",
+    ),
+    path("<int:pk>/step/<int:number>/live/", views.workshop_live, name="workshop_live"),
+    # Steps 4 and 5: the company and buyer tables.
+    path(
+        "<int:pk>/table/<str:table>/row/<int:row>/cell/<str:column>/",
+        table_views.profile_cell,
+        name="profile_cell",
+    ),
+    path(
+        "<int:pk>/table/<str:table>/columns/",
+        table_views.profile_table_column_add,
+        name="profile_table_column_add",
+    ),
+    path(
+        "<int:pk>/table/<str:table>/columns/<str:column>/remove/",
+        table_views.profile_table_column_remove,
+        name="profile_table_column_remove",
+    ),
+    path(
+        "<int:pk>/table/<str:table>/done/",
+        table_views.workshop_table_done,
+        name="workshop_table_done",
+    ),
+    # Step 6: the draft profile, saved as a version.
+    path("<int:pk>/draft/", profile_views.workshop_draft_save, name="workshop_draft_save"),
+    path(
+        "<int:pk>/draft/rebuild/",
+        profile_views.workshop_draft_rebuild,
+        name="workshop_draft_rebuild",
+    ),
+    path(
+        "<int:pk>/draft/version/",
+        profile_views.profile_version_create,
+        name="profile_version_create",
+    ),
+]
