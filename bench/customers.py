@@ -21,7 +21,7 @@ from django.db import connection
 from django.test import Client, RequestFactory
 
 from portfolio.customers import views
-from portfolio.imports.pipeline import facets_of
+from portfolio.imports.writing import facets_of
 from portfolio.models import Dataset
 
 PAGE_LIMIT_MS = 300

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from decimal import Decimal
 
-import pandas as pd
-from django import forms
 from django.utils import formats, translation
-
-from portfolio.parsing.numbers import COMMA, POINT, parse_numbers
 
 # The symbol a reader of the language expects; the ISO code where a symbol would mislead
 # ("kr" means SEK only to a Swede, "¥" is the yuan only in Chinese).
@@ -20,13 +15,14 @@ _MONEY_PATTERNS = {"de": "{n}\u00a0{s}", "sv": "{n}\u00a0{s}"}
 _PERCENT_PATTERNS = {"de": "{n}\u00a0%", "sv": "{n}\u00a0%"}
 
 
-def _language() -> str:
+def active_language() -> str:
+    """The active language in lower case (de, sv, zh-hans, en)."""
     return (translation.get_language() or "en").lower()
 
 
 def currency_symbol(currency: str, language: str | None = None) -> str:
     """How `currency` (an ISO code) is written in `language` (default: the active one)."""
-    language = (language or _language()).lower()
+    language = (language or active_language()).lower()
     return _LOCAL_SYMBOLS.get(language, {}).get(currency) or _SYMBOLS.get(currency, currency)
 
 
@@ -43,7 +39,7 @@ def format_money(value, currency: str, *, digits: int = 2) -> str:
     amount = _decimal(value)
     if amount is None:
         return "—"
-    language = _language()
+    language = active_language()
     number = formats.number_format(abs(amount), digits, force_grouping=True)
     symbol = currency_symbol(currency, language)
     pattern = _MONEY_PATTERNS.get(language)
@@ -59,7 +55,7 @@ def format_percent(value, *, digits: int = 1) -> str:
     if amount is None:
         return "—"
     number = formats.number_format(amount, digits, force_grouping=True)
-    return _PERCENT_PATTERNS.get(_language(), "{n}%").format(n=number)
+    return _PERCENT_PATTERNS.get(active_language(), "{n}%").format(n=number)
 
 
 MONEY_ATTRIBUTES = frozenset({"revenue", "company_revenue", "contribution", "amount", "profit"})
@@ -82,26 +78,6 @@ def format_value(value, *, currency: str | None = None, between: bool = False) -
     return str(value)
 
 
-def parse_local_number(text, language: str | None = None) -> float | int:
-    """A number typed in the member's language (12,5 or 1.234,5 in German); ValueError if none.
-
-    A value that can only be read one way (12,5 / 1.5) is read that way in every language;
-    the language settles the ambiguous ones (1.234 is 1234 in German, 1.234 in English).
-    """
-    if isinstance(text, int | float | Decimal) and not isinstance(text, bool):
-        value = float(text)
-    else:
-        language = language or _language()
-        hint = COMMA if formats.get_format("DECIMAL_SEPARATOR", language) == "," else POINT
-        values, bad = parse_numbers(pd.Series([str(text).strip()], dtype=object), hint=hint)
-        value = values.iloc[0]
-        if bool(bad.iloc[0]) or pd.isna(value):
-            raise ValueError(text)
-    if not math.isfinite(value):
-        raise ValueError(text)
-    return int(value) if float(value).is_integer() and abs(value) < 2**53 else float(value)
-
-
 def input_number(value) -> str:
     """A number as an input field shows it in the active language, no grouping: 12,5."""
     if value is None or value == "":
@@ -111,44 +87,3 @@ def input_number(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return formats.number_format(value)
-
-
-class LocalFloatField(forms.FloatField):
-    """A FloatField that reads numbers in the member's language (12,5 and 1.234,5 in German)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("localize", True)
-        super().__init__(**kwargs)
-
-    def widget_attrs(self, widget):
-        return {**super().widget_attrs(widget), "inputmode": "decimal"}
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        try:
-            return float(parse_local_number(value))
-        except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-
-
-class LocalIntegerField(forms.IntegerField):
-    """An IntegerField that reads 1.200 (German) and 1 200 (Swedish) as twelve hundred."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("localize", True)
-        super().__init__(**kwargs)
-
-    def widget_attrs(self, widget):
-        return {**super().widget_attrs(widget), "inputmode": "numeric"}
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        try:
-            number = parse_local_number(value)
-        except ValueError:
-            number = None
-        if not isinstance(number, int):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return number

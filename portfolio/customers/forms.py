@@ -27,5 +27,3 @@ class CustomerFilterForm(forms.Form):
     owner = forms.CharField(required=False, max_length=200)
     size = forms.ChoiceField(label=_("Size"), choices=SIZE_CHOICES, required=False)
     sort = forms.CharField(required=False, max_length=30)
-
-

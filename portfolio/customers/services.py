@@ -3,12 +3,7 @@
 from django.db import connection, models, transaction
 
 from portfolio.imports.orders import PERIOD_RX, aggregate_orders
-from portfolio.models import (
-    Customer,
-    Dataset,
-    DatasetKind,
-    OrderRow,
-)
+from portfolio.models import Customer, Dataset, DatasetKind, OrderRow
 
 
 def dataset_reaggregate(*, dataset: Dataset, period: str) -> Dataset:
@@ -74,8 +69,6 @@ def _release_customers(customers) -> None:
             related.delete()
         elif relation.on_delete is not models.DO_NOTHING and related.exists():
             raise DatasetInUse(customers.first().dataset_id)
-
-
 
 
 # Reverse relations whose rows keep a dataset alive: saved profile versions. The profiles

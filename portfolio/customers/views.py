@@ -17,7 +17,7 @@ from portfolio.customers.services import (
     dataset_is_deletable,
     dataset_reaggregate,
 )
-from portfolio.imports.pipeline import FACET_FIELDS, FACET_LIMIT
+from portfolio.imports.writing import FACET_FIELDS, FACET_LIMIT
 from portfolio.models import Customer, Dataset, DatasetKind, ImportState, ImportUpload
 
 SORTABLE = {

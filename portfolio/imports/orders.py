@@ -6,10 +6,7 @@ import re
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.models import (
-    Dataset,
-    OrderRow,
-)
+from portfolio.models import Dataset, OrderRow
 
 
 def period_range(dataset: Dataset, period: str) -> tuple[dt.date, dt.date] | None:

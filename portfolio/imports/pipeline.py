@@ -1,11 +1,17 @@
-"""Writes of customer data: imports (stored with PostgreSQL COPY), re-aggregation, deletion.
+"""The import, read top to bottom: an uploaded table becomes a Dataset of customers.
 
-The checks live in portfolio.imports.checks, the COPY encoding in portfolio.imports.copying and the uploaded
-files on their way to an import in portfolio.uploads.services.
+The stages, each in its own module of this package:
+1. upload: the file is kept and sampled (portfolio.uploads, the pages around this pipeline);
+2. read (`reading`): CSV, Excel or OpenDocument into a table of strings;
+3. map (`mapping`): which column holds which customer field;
+4. validate (`validation`): every mapped cell typed and every row checked, then the database's
+   limits (`limits`); `import_check` below joins both into one CheckedImport;
+5. aggregate (`orders`): order lines add up per customer over the chosen period;
+6. write (`writing`, `copying`): the valid rows stored with PostgreSQL COPY, in one transaction.
 """
 
 import logging
-from collections.abc import Callable
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -14,38 +20,137 @@ import pandas as pd
 from django.db import transaction
 from django.db.models import Sum
 
-from portfolio.imports.checks import CheckedImport, ImportRejected, import_check
-from portfolio.imports.copying import (
-    allocate_ids,
-    copy_dates,
-    copy_numbers,
-    copy_rows,
-    copy_text,
-    json_objects,
-)
-from portfolio.imports.mapping import FIELDS, FIELDS_BY_NAME
-from portfolio.imports.orders import PERIOD_RX, aggregate_orders
+from portfolio.imports.copying import Progress
+from portfolio.imports.limits import limit_errors
+from portfolio.imports.mapping import FIELDS_BY_NAME
+from portfolio.imports.orders import PERIOD_RX
 from portfolio.imports.reading import RawTable
-from portfolio.models import (
-    Customer,
-    Dataset,
-    DatasetKind,
-    ImportPhase,
-    OrderRow,
+from portfolio.imports.validation import MAX_ERRORS, RowError, ValidationReport, validate
+from portfolio.imports.writing import facets_of, store_customers, store_orders
+from portfolio.models import Customer, Dataset, DatasetKind, ImportPhase
+from portfolio.parsing.numbers import (
+    COMMA,
+    POINT,
+    NumberFormat,
 )
+from portfolio.parsing.values import clean_text
 
 log = logging.getLogger(__name__)
 
-# The canonical columns of portfolio_customer in the order COPY writes them.
-CUSTOMER_COLUMNS = tuple(field.name for field in FIELDS if not field.order_level)
-TEXT_COLUMNS = tuple(
-    name for name in CUSTOMER_COLUMNS if FIELDS_BY_NAME[name].kind == "text" or name == "growth"
-)
-Progress = Callable[[str, int, int], None]
+NUMBER_FORMATS = {"point": POINT, "comma": COMMA, "space": NumberFormat(",", " ")}
+
+# Growth is a word in the method (recession, stagnation, moderate, hyper-growth) as often as
+# a percentage, so it is kept as text rather than parsed as a number.
+TEXT_FIELDS = {"growth"}
 
 
-def _no_progress(phase: str, done: int, total: int) -> None:
-    return None
+@dataclass(frozen=True)
+class CheckedImport:
+    """A validation report plus our own checks: which rows will be stored, and why not."""
+
+    report: ValidationReport
+    customers: pd.DataFrame  # typed canonical columns (growth as text), index = file row
+    valid: np.ndarray  # bool per row
+    errors: tuple[RowError, ...]  # capped at MAX_ERRORS, by row
+    error_count: int
+    error_counts: dict[str, int]
+    mapping: dict[str, str]  # field -> header, only the mapped fields
+    order_level: bool
+
+    @property
+    def row_count(self) -> int:
+        """Data rows read."""
+        return len(self.customers)
+
+    @property
+    def valid_count(self) -> int:
+        """Rows without any problem."""
+        return int(self.valid.sum())
+
+    @property
+    def invalid_count(self) -> int:
+        """Rows with at least one problem."""
+        return self.row_count - self.valid_count
+
+    def as_json(self) -> dict:
+        """The summary and the capped list of problems, as stored on an ImportUpload."""
+        return {
+            "row_count": self.row_count,
+            "valid_count": self.valid_count,
+            "invalid_count": self.invalid_count,
+            "error_count": self.error_count,
+            "error_counts": self.error_counts,
+            "errors": [error_json(error) for error in self.errors],
+        }
+
+
+def error_json(error: RowError) -> dict:
+    """One problem as the JSON the command line prints and the problems page reads."""
+    return {
+        "row": error.row,
+        "column": error.column,
+        "value": error.value,
+        "reason": error.reason_code,
+        "message": error.message(),
+        "other_row": error.other_row,
+        "limit": getattr(error, "limit", None),
+    }
+
+
+class ImportRejected(Exception):
+    """Rows have problems and the caller did not ask to skip them; nothing was stored."""
+
+    def __init__(self, checked: CheckedImport) -> None:
+        self.checked = checked
+        super().__init__(f"{checked.invalid_count} rows have problems; nothing was stored.")
+
+
+def import_check(
+    *,
+    raw: RawTable,
+    mapping: dict[str, str | None],
+    order_level: bool = False,
+    number_format: str | None = None,
+    dayfirst: bool | None = None,
+    max_errors: int = MAX_ERRORS,
+) -> CheckedImport:
+    """Validate `raw` against `mapping` and add the database's limits (lengths, magnitudes)."""
+    used = {name: header for name, header in mapping.items() if header}
+    for name in used:
+        if name not in FIELDS_BY_NAME:
+            raise ValueError(f"unknown fields in mapping: {name}")
+    parsed = {name: header for name, header in used.items() if name not in TEXT_FIELDS}
+    if order_level and "amount" not in used and "revenue" not in used:
+        raise ValueError("order files need an amount (or revenue) column")
+    report = validate(
+        raw,
+        parsed,
+        number_hint=NUMBER_FORMATS.get(number_format or ""),
+        dayfirst=dayfirst,
+        order_level=order_level,
+        max_errors=max_errors,
+    )
+    customers = report.customers
+    for name in TEXT_FIELDS & set(used):
+        customers[name] = clean_text(raw.frame[used[name]])
+    # validate() leaves the extra frame without the text fields we parse ourselves.
+    too_big, limit_mask, limit_counts = limit_errors(raw, customers, used, max_errors)
+    valid = report.valid_mask.to_numpy() & ~limit_mask
+    errors = sorted(
+        (*report.errors, *too_big), key=lambda error: (error.row, error.field, error.column)
+    )[:max_errors]
+    counts = Counter(report.error_counts)
+    counts.update(limit_counts)
+    return CheckedImport(
+        report=report,
+        customers=customers,
+        valid=valid,
+        errors=tuple(errors),
+        error_count=sum(counts.values()),
+        error_counts=dict(counts),
+        mapping=used,
+        order_level=order_level,
+    )
 
 
 @dataclass(frozen=True)
@@ -76,7 +181,7 @@ def dataset_import(
     Raises ImportRejected (nothing stored) when rows have problems and `skip_invalid` is
     false, or when no row is valid at all.
     """
-    progress = progress or _no_progress
+    progress = progress or (lambda phase, done, total: None)
     if not PERIOD_RX.match(period):
         raise ValueError(f"unknown period {period!r}")
     total = len(raw.frame)
@@ -105,8 +210,10 @@ def dataset_import(
             rows_skipped=checked.invalid_count,
             period=period if order_level else "",
         )
-        store = _store_orders if order_level else _store_customers
-        stored = store(dataset, checked, extra_columns, progress)
+        store = store_orders if order_level else store_customers
+        valid = checked.valid
+        extra = checked.report.extra_frame[extra_columns][valid]
+        stored = store(dataset, checked.customers[valid], extra, progress)
         dataset.facets = facets_of(stored)
         dataset.save(update_fields=["facets"])
         totals = Customer.objects.in_dataset(dataset).aggregate(
@@ -119,112 +226,3 @@ def dataset_import(
         skipped=checked.invalid_count,
         totals={"revenue": totals["revenue"] or Decimal("0"), "seats": totals["seats"] or 0},
     )
-
-
-# --- COPY ----------------------------------------------------------------------------------
-
-
-def _store_customers(dataset, checked: CheckedImport, extra_columns, progress: Progress):
-    """COPY the valid rows as customers; returns them (typed)."""
-    valid = checked.valid
-    customers = checked.customers[valid]
-    extra = checked.report.extra_frame[extra_columns][valid]
-    copy_rows(Customer, _customer_table(dataset, customers, extra), len(customers), progress)
-    return customers
-
-
-def _store_orders(dataset, checked: CheckedImport, extra_columns, progress: Progress):
-    """Keep every valid order row; one customer per key, described by its latest row."""
-    valid = checked.valid
-    rows = checked.customers[valid]
-    extra = checked.report.extra_frame[extra_columns][valid]
-    if "external_id" in rows:
-        keys = rows["external_id"].str.strip()
-        if "name" in rows:
-            keys = keys.fillna("\x00" + rows["name"].str.strip().str.casefold())
-    else:
-        keys = rows["name"].str.strip().str.casefold()
-    codes, uniques = pd.factorize(keys.to_numpy(dtype=object))
-    ids = allocate_ids(Customer, len(uniques))
-    dates = rows["order_date"] if "order_date" in rows else pd.Series(pd.NaT, index=rows.index)
-    order = np.lexsort((dates.to_numpy(), dates.notna().to_numpy()))  # undated first, by date
-    latest = pd.Series(np.arange(len(rows)))[order].groupby(codes[order]).last()
-    chosen = latest.sort_index().to_numpy()
-    customers = rows.iloc[chosen].copy()
-    if "name" not in customers:
-        customers["name"] = customers["external_id"]
-    elif "external_id" in customers:
-        customers["name"] = customers["name"].fillna(customers["external_id"])
-    table = _customer_table(dataset, customers, extra.iloc[chosen], ids=ids)
-    copy_rows(Customer, table, len(customers), progress)
-
-    amount = rows["amount"] if "amount" in rows else rows["revenue"]
-    customer_ids = pd.Series(ids[codes], index=rows.index)
-
-    def orders(start: int, end: int) -> dict[str, np.ndarray | str]:
-        part = slice(start, end)
-        return {
-            "organization_id": str(dataset.organization_id),
-            "dataset_id": str(dataset.pk),
-            "customer_id": copy_numbers(customer_ids.iloc[part]),
-            "row_number": copy_numbers(pd.Series(rows.index[part])),
-            "order_date": copy_dates(dates.iloc[part]),
-            "amount": copy_numbers(amount.iloc[part]),
-            "profit": copy_numbers(rows["profit"].iloc[part]) if "profit" in rows else "\\N",
-            "extra": json_objects(extra.iloc[part]),
-        }
-
-    copy_rows(OrderRow, orders, len(rows), progress)
-    aggregate_orders(dataset, dataset.period, has_profit="profit" in rows)
-    return customers
-
-
-FACET_FIELDS = ("industry", "country", "owner")
-FACET_LIMIT = 300
-
-
-def facets_of(customers: pd.DataFrame) -> dict[str, list[str]]:
-    """The distinct values of the list's filter columns (at most FACET_LIMIT each)."""
-    facets = {}
-    for name in FACET_FIELDS:
-        if name in customers:
-            values = customers[name].dropna().unique()
-            facets[name] = sorted(str(value) for value in values)[:FACET_LIMIT]
-        else:
-            facets[name] = []
-    return facets
-
-
-def _customer_table(dataset, customers: pd.DataFrame, extra: pd.DataFrame, ids=None):
-    """A function giving rows start..end of portfolio_customer as COPY text columns.
-
-    Columns the file does not have are left out: the database fills them ('' for text, by
-    its default, NULL for the rest), which saves formatting and sending a million blanks.
-    """
-    present = [name for name in CUSTOMER_COLUMNS if name in customers]
-
-    def block(start: int, end: int) -> dict[str, np.ndarray | str]:
-        part = customers.iloc[start:end]
-        data: dict[str, np.ndarray | str] = {}
-        if ids is not None:
-            data["id"] = copy_numbers(pd.Series(ids[start:end]))
-        data["organization_id"] = str(dataset.organization_id)
-        data["dataset_id"] = str(dataset.pk)
-        data["row_number"] = copy_numbers(pd.Series(part.index.to_numpy()))
-        for name in present:
-            if name in TEXT_COLUMNS:
-                data[name] = copy_text(part[name])
-            elif FIELDS_BY_NAME[name].kind == "date":
-                data[name] = copy_dates(part[name])
-            else:
-                data[name] = copy_numbers(part[name])
-        data["extra"] = json_objects(extra.iloc[start:end])
-        return data
-
-    return block
-
-
-# --- order aggregation ---------------------------------------------------------------------
-
-
-# --- deletion ------------------------------------------------------------------------------

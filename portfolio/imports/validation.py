@@ -13,18 +13,16 @@ import pandas as pd
 
 from portfolio.imports.mapping import FIELDS, FIELDS_BY_NAME, Field
 from portfolio.imports.reading import RawTable
+from portfolio.parsing.dates import parse_dates
 from portfolio.parsing.numbers import (
     POINT,
-    Factorized,
     NumberFormat,
-    clean_text,
     detect_number_format,
-    factorize,
-    parse_dates,
     parse_integers,
     parse_numbers,
     parse_percent,
 )
+from portfolio.parsing.values import Factorized, clean_text, factorize
 
 MAX_ERRORS = 1000
 NUMERIC_KINDS = {"money": parse_numbers, "integer": parse_integers, "percent": parse_percent}

@@ -13,12 +13,13 @@ the result as `factorized`.
 import csv
 import functools
 import io
-import operator
 import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+from portfolio.parsing.values import Factorized, expand, factorize
 
 SPACES = " \u00a0\u202f\u2009"  # space, no-break, narrow no-break, thin space
 APOSTROPHES = "'\u2019"  # Swiss 1'234 and its typographic twin
@@ -32,9 +33,6 @@ _CURRENCY = (
 )
 _CURRENCY_RX = re.compile(_CURRENCY)
 SAMPLE_VALUES = 20_000
-EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # serial 1 is 1900-01-01 given Excel's leap-year bug
-SERIAL_RANGE = (20_000, 80_000)  # 1954-10-02 .. 2119-01-10: anything else is not a date
-YEAR_RANGE = (1900, 2100)
 
 
 @dataclass(frozen=True)
@@ -46,9 +44,6 @@ class NumberFormat:
     # False when no value proved the format and it was taken from the hint or a default.
     certain: bool = field(default=True, compare=False)
 
-
-# Per row the code of its value (-1 when empty), and the distinct values as a str Series.
-Factorized = tuple[np.ndarray, pd.Series]
 
 POINT = NumberFormat(".", ",")  # 1,234.56 (English, Chinese; also what workbook cells give)
 COMMA = NumberFormat(",", ".")  # 1.234,56 (German); Swedish 1 234,56 parses with it too
@@ -127,7 +122,7 @@ def parse_numbers(
     """Parse money-like text to float64: currency signs/codes, %, spaces, (5) and 5- allowed."""
     codes, distinct = factorized or factorize(series)
     fmt = fmt or _detect(distinct, hint)
-    return _expand(series, codes, *_parse_distinct_numbers(distinct, fmt))
+    return expand(series, codes, *_parse_distinct_numbers(distinct, fmt))
 
 
 def parse_integers(
@@ -163,78 +158,7 @@ def parse_percent(
     plain = ~distinct.str.contains("%", regex=False).to_numpy() & ~np.isnan(numbers)
     if plain.any() and not (np.abs(numbers[plain]) > 1).any():
         numbers = np.where(plain, numbers * 100, numbers)
-    return _expand(series, codes, numbers, blank)
-
-
-def parse_dates(series: pd.Series, *, dayfirst: bool | None = None) -> tuple[pd.Series, pd.Series]:
-    """Parse dates to datetime64[s] at midnight; any time of day is dropped.
-
-    Recognised: 2025-03-01 (also with a time, or / or . between), 2025年3月1日, 20250301,
-    01.03.2025 (always day first), 01/03/2025 and 01-03-2025, 01.03.25, and Excel serial
-    numbers 20000-80000 (45717 is 2025-03-01).  For / and - the whole column decides the
-    order unless `dayfirst` is given: first parts over 12 mean day first, second parts over
-    12 mean month first (the larger count wins), and without evidence day first is assumed.
-    Two-digit years: 00-68 are 20xx, 69-99 are 19xx.  Years outside 1900-2100 are bad.
-    """
-    codes, distinct = factorize(series)
-    text = distinct.str.strip()
-    year = np.full(len(text), np.nan)
-    month, day = year.copy(), year.copy()
-    serial = year.copy()
-    todo = np.ones(len(text), dtype=bool)
-
-    def take(rx: str) -> pd.DataFrame:
-        found = text[todo].str.extract(rx)
-        found = found[found.iloc[:, 0].notna()]
-        todo[found.index] = False
-        return found
-
-    time = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?"
-    for rx in (
-        rf"^(?P<y>\d{{4}})(?P<s>[-/.])(?P<m>\d{{1,2}})(?P=s)(?P<d>\d{{1,2}}){time}$",
-        r"^(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日?$",
-        r"^(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})$",
-    ):
-        found = take(rx)
-        year[found.index], month[found.index], day[found.index] = _ints(found, "y", "m", "d")
-    found = take(
-        rf"^(?P<a>\d{{1,2}})(?P<s>[-/.])\s*(?P<b>\d{{1,2}})(?P=s)\s*(?P<y>\d{{4}}|\d{{2}}){time}$"
-    )
-    first, second, years = _ints(found, "a", "b", "y")
-    dotted = (found["s"] == ".").to_numpy()
-    if dayfirst is None:
-        dayfirst = _day_first(first[~dotted], second[~dotted])
-    day_first = dotted | dayfirst
-    years = np.where(years < 100, np.where(years <= 68, 2000 + years, 1900 + years), years)
-    year[found.index] = years
-    day[found.index] = np.where(day_first, first, second)
-    month[found.index] = np.where(day_first, second, first)
-    found = take(r"^(?P<n>\d{5})(?:\.\d+)?$")
-    serial[found.index] = _ints(found, "n")[0]
-
-    dates = _from_parts(year, month, day)
-    in_range = (serial >= SERIAL_RANGE[0]) & (serial <= SERIAL_RANGE[1])
-    serial_dates = EXCEL_EPOCH + pd.to_timedelta(np.where(in_range, serial, 0), unit="D")
-    dates = np.where(in_range, serial_dates.to_numpy("datetime64[s]"), dates)
-    return _expand(series, codes, dates, (text == "").to_numpy())
-
-
-def clean_text(series: pd.Series) -> pd.Series:
-    """Strip surrounding whitespace and turn blank cells into NaN (str dtype)."""
-    series = series.astype("str")
-    present = series.notna().to_numpy()
-    cells = series.to_numpy(dtype=object)[present]
-    # A plain loop of str.strip beats pandas' .str.strip fourfold, and strip hands back the
-    # very same object when there is nothing to strip: the common case is found without
-    # comparing any text.
-    stripped = [cell.strip() for cell in cells]
-    if all(map(operator.is_, stripped, cells)) and "" not in stripped:
-        return series  # nothing to copy
-    values = np.array(stripped, dtype=object)
-    values[values == ""] = np.nan
-    out = np.full(len(series), np.nan, dtype=object)
-    out[present] = values
-    return pd.Series(out, index=series.index, dtype="str", name=series.name)
+    return expand(series, codes, numbers, blank)
 
 
 # --- numbers -------------------------------------------------------------------------------
@@ -340,65 +264,4 @@ def _to_float(values: pd.Series, sep: str, decimal: str, *, text: str | None = N
 # --- dates ---------------------------------------------------------------------------------
 
 
-def _ints(found: pd.DataFrame, *names: str) -> list[np.ndarray]:
-    return [pd.to_numeric(found[name]).to_numpy(dtype="float64") for name in names]
-
-
-def _day_first(first: np.ndarray, second: np.ndarray) -> bool:
-    """Day first unless the column shows a month-first date (second part over 12)."""
-    day_evidence, month_evidence = int((first > 12).sum()), int((second > 12).sum())
-    return not month_evidence > day_evidence
-
-
-def _from_parts(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Build datetime64[s] from parts; impossible dates and odd years become NaT."""
-    ok = ~np.isnan(year) & (year >= YEAR_RANGE[0]) & (year <= YEAR_RANGE[1])
-    out = np.full(len(year), np.datetime64("NaT", "s"))
-    if ok.any():
-        parts = pd.DataFrame({"year": year[ok], "month": month[ok], "day": day[ok]})
-        out[ok] = pd.to_datetime(parts, errors="coerce").to_numpy("datetime64[s]")
-    return out
-
-
 # --- shared --------------------------------------------------------------------------------
-
-
-def distinct_values(series: pd.Series) -> pd.Series:
-    """The column's non-empty values, deduplicated unless nearly all are distinct anyway."""
-    return factorize(series)[1]
-
-
-def factorize(series: pd.Series) -> Factorized:
-    """Codes per row (-1 for empty) and the values to parse once each, as a str Series.
-
-    Columns that are mostly distinct (amounts, names) skip the hashing: every non-empty
-    cell is its own entry, which costs less than finding the few repeats.
-    """
-    head = series.iloc[:50_000].dropna()
-    if len(head) >= 1_000 and head.nunique() > 0.9 * len(head):
-        present = series.notna().to_numpy()
-        codes = np.where(present, np.cumsum(present) - 1, -1)
-        return codes, pd.Series(series.to_numpy()[present], dtype="str")
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    return codes, pd.Series(np.asarray(uniques, dtype=object), dtype="str")
-
-
-def _expand(
-    series: pd.Series, codes: np.ndarray, values: np.ndarray, blank: np.ndarray | None = None
-) -> tuple[pd.Series, pd.Series]:
-    """Map per-distinct results back to rows: (values, bad) aligned with `series`."""
-    missing = np.isnat(values) if values.dtype.kind == "M" else np.isnan(values)
-    if blank is None:
-        blank = np.zeros(len(values), dtype=bool)
-    present = codes >= 0
-    empty = np.datetime64("NaT", "s") if values.dtype.kind == "M" else np.nan
-    if len(values):
-        out = np.where(present, values[codes], empty).astype(values.dtype)
-        bad = present & (missing & ~blank)[codes]
-    else:
-        out = np.full(len(codes), empty, dtype=values.dtype)
-        bad = np.zeros(len(codes), dtype=bool)
-    return (
-        pd.Series(out, index=series.index, name=series.name),
-        pd.Series(bad, index=series.index, name=series.name),
-    )

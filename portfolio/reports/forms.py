@@ -11,10 +11,10 @@ import math
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from icp_site.l10n import LocalFloatField
 from portfolio.analysis import METHOD_THRESHOLDS
 from portfolio.analysis.scoring import BANDS, DEFAULT_BANDS, ScoreBands, ScoreParameter
 from portfolio.models import ScoringModel
+from portfolio.parsing.typed import LocalFloatField
 
 MAX_PARAMETERS = 6
 DIRECTIONS = [("higher", _("Higher is better")), ("lower", _("Lower is better"))]

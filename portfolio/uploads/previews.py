@@ -16,8 +16,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portfolio.imports.checks import import_check
 from portfolio.imports.mapping import FIELDS, looks_order_level, suggest_mapping
+from portfolio.imports.pipeline import import_check
 from portfolio.imports.reading import ImportFileError, RawTable, detect_encoding, read_table
 from portfolio.models import ImportUpload
 from portfolio.parsing.numbers import NumberFormat

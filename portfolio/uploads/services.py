@@ -12,8 +12,7 @@ from django.db import connections
 from django.db.models import BinaryField, F, Func, Value
 from django.utils import timezone
 
-from portfolio.imports.checks import ImportRejected
-from portfolio.imports.pipeline import dataset_import
+from portfolio.imports.pipeline import ImportRejected, dataset_import
 from portfolio.imports.reading import ImportFileError, RawTable, read_table
 from portfolio.models import ImportPhase, ImportState, ImportUpload
 

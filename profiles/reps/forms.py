@@ -10,9 +10,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from icp_site.l10n import parse_local_number
 from portfolio.imports.reading import TEXT_EXTENSIONS, WORKBOOK_EXTENSIONS
 from portfolio.parsing.numbers import COMMA, POINT, NumberFormat
+from portfolio.parsing.typed import parse_local_number
 from portfolio.uploads.forms import FIELD_LABELS, NUMBER_FORMAT_CHOICES
 from profiles.reps import fitcheck
 from profiles.versions.criteria import FIT_SEGMENTS

@@ -20,13 +20,7 @@ from django.utils.translation import gettext as _
 
 from icp_site.models import Maturity, Organization, Role
 from portfolio.models import Dataset, DatasetStatus
-from profiles.models import (
-    Publication,
-    Review,
-    ReviewReminder,
-    ReviewStatus,
-    Workshop,
-)
+from profiles.models import Publication, Review, ReviewReminder, ReviewStatus, Workshop
 from profiles.reviews import schedule
 from profiles.workshop.services import workshop_create
 

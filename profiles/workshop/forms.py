@@ -4,8 +4,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from icp_site.l10n import LocalFloatField, LocalIntegerField
 from portfolio.models import Dataset, DatasetStatus
+from portfolio.parsing.typed import LocalFloatField, LocalIntegerField
 from profiles.versions.criteria import SEGMENTS, Criterion, CriterionError, criteria_from_dicts
 from profiles.versions.diff import criterion_key
 from profiles.workshop.draft import build as draft

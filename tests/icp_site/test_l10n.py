@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from icp_site import l10n
 from icp_site.models import Role
+from portfolio.parsing.typed import parse_local_number
 from portfolio.reports.forms import ScoreForm
 from profiles.workshop.tables import columns as tables
 from tests.profiles.helpers import step, workshop_with_customers
@@ -96,12 +97,12 @@ def test_the_money_tag_takes_the_organisations_currency(team):
 )
 def test_numbers_are_read_as_the_member_types_them(language, text, expected):
     with translation.override(language):
-        assert l10n.parse_local_number(text) == expected
+        assert parse_local_number(text) == expected
 
 
 def test_a_word_is_not_a_number():
     with translation.override("de"), pytest.raises(ValueError):
-        l10n.parse_local_number("zwölf")
+        parse_local_number("zwölf")
 
 
 @pytest.mark.django_db

@@ -7,11 +7,9 @@ import pytest
 
 from portfolio.customers import services as customer_services
 from portfolio.customers.services import dataset_delete, dataset_is_deletable, dataset_reaggregate
-from portfolio.imports import copying
-from portfolio.imports import pipeline as services
-from portfolio.imports.checks import ImportRejected
+from portfolio.imports import copying, writing
 from portfolio.imports.mapping import suggest_mapping
-from portfolio.imports.pipeline import dataset_import
+from portfolio.imports.pipeline import ImportRejected, dataset_import
 from portfolio.imports.reading import read_table
 from portfolio.models import Customer, Dataset, DatasetKind, OrderRow
 
@@ -144,7 +142,7 @@ def test_a_failure_midway_through_copy_leaves_no_rows_and_no_dataset(team, monke
     def copy(model, block, total, progress):
         real_copy(model, block, total, failing_progress)
 
-    monkeypatch.setattr(services, "copy_rows", copy)
+    monkeypatch.setattr(writing, "copy_rows", copy)
     with pytest.raises(RuntimeError):
         _import(team, CUSTOMERS)
     assert blocks == [2, 3]  # the first block was written before the failure

@@ -9,18 +9,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from portfolio.parsing.dates import parse_dates
 from portfolio.parsing.numbers import (
     COMMA,
     POINT,
     NumberFormat,
-    clean_text,
     detect_number_format,
-    parse_dates,
     parse_integers,
     parse_numbers,
     parse_percent,
 )
 from portfolio.parsing.numbers import _all_plain_rx as _all_plain_rx
+from portfolio.parsing.values import clean_text
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from icp_site.l10n import parse_local_number
 from portfolio.imports.reading import read_table
+from portfolio.parsing.typed import parse_local_number
 from profiles.models import SavedFitCheck
 from profiles.reps import fitcheck
 from tests.profiles.rep_helpers import content, published_profile

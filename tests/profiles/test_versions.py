@@ -8,12 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from icp_site.models import Maturity
-from profiles.models import (
-    ImmutableVersion,
-    ProfileVersion,
-    Publication,
-    organization_deletion,
-)
+from profiles.models import ImmutableVersion, ProfileVersion, Publication, organization_deletion
 from profiles.reviews import schedule
 from profiles.versions import signals
 from profiles.workshop import services

@@ -9,10 +9,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from icp_site.models import Organization
-from portfolio.imports.checks import ImportRejected, error_json
 from portfolio.imports.mapping import FIELDS_BY_NAME, looks_order_level, suggest_mapping
 from portfolio.imports.orders import PERIOD_RX
-from portfolio.imports.pipeline import dataset_import
+from portfolio.imports.pipeline import ImportRejected, dataset_import, error_json
 from portfolio.imports.reading import ImportFileError, read_table
 
 EXIT_INVALID_ROWS = 1

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from django.utils.translation import gettext_lazy as _
 
-from icp_site import l10n
+from portfolio.parsing.typed import parse_local_number
 from profiles.versions import criteria
 from profiles.versions.criteria import SEGMENTS, Criterion, CriterionError
 from profiles.versions.diff import criterion_key, empty_content
@@ -172,7 +172,7 @@ def _number(text: str) -> int | float | None:
         number = float(text)
     except ValueError:
         try:
-            return l10n.parse_local_number(text)  # 12,5 or 1.234,5 as a German types them
+            return parse_local_number(text)  # 12,5 or 1.234,5 as a German types them
         except ValueError:
             return None
     return int(number) if number.is_integer() else number

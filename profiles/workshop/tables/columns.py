@@ -19,7 +19,7 @@ from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from icp_site import l10n
+from portfolio.parsing.typed import parse_local_number
 from profiles.workshop.tables import summaries
 
 TABLES = ("company", "buyer")
@@ -215,7 +215,7 @@ def clean_value(col: Column, raw: Any) -> Any:
     if col.kind == "number":
         # People type "1 200", "1,5", "1.234,5" (German) or "35 %": read in their language.
         try:
-            number = l10n.parse_local_number(
+            number = parse_local_number(
                 raw if isinstance(raw, int | float) and not isinstance(raw, bool) else text
             )
         except ValueError:

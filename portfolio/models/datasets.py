@@ -1,7 +1,6 @@
-"""Customer data: each import is a Dataset of Customers (and, for order files, OrderRows)."""
+"""TODO docstring."""
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +73,7 @@ class CustomerQuerySet(OrganizationQuerySet):
 # own (Meta.indexes names the one on the dataset): the import service creates the dataset
 # in the same transaction, and Django's delete cascades remove them with their dataset.
 BULK_FOREIGN_KEY = {"db_constraint": False, "db_index": False}
+
 # Optional text columns are '' when empty; the database default lets COPY leave out the ones
 # a file does not have.
 BULK_TEXT = {"default": "", "db_default": ""}
@@ -171,139 +171,3 @@ class OrderRow(models.Model):
 
     def __str__(self):
         return f"{self.customer_id} {self.order_date}"
-
-
-# Referenced by migration 0002, from when uploads were files on disk; uploads now live in the
-# database (ImportUpload.content), which the web app and every worker share.
-def upload_storage():
-    """The storage of the former ImportUpload.file (kept for migration 0002)."""
-    return FileSystemStorage(location=settings.DATA_DIR / "uploads")
-
-
-def upload_path(upload, filename):
-    """Where the former ImportUpload.file went (kept for migration 0002)."""
-    return f"{upload.organization_id}/{filename}"
-
-
-class ImportState(models.TextChoices):
-    UPLOADED = "uploaded", _("Waiting for the column mapping")
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    INVALID = "invalid", _("Problems found")
-    DONE = "done", _("Imported")
-    FAILED = "failed", _("Failed")
-
-
-class ImportPhase(models.TextChoices):
-    WAITING = "waiting", _("Waiting for a worker")
-    READING = "reading", _("Reading the file")
-    CHECKING = "checking", _("Checking every row")
-    STORING = "storing", _("Storing the customers")
-    FINISHED = "finished", _("Finished")
-
-
-class ImportUploadQuerySet(OrganizationQuerySet):
-    def without_content(self):
-        """Leave the uploaded bytes in the database (they can be 50 MB)."""
-        return self.defer("content")
-
-
-class ImportUpload(models.Model):
-    """An uploaded file on its way to becoming a Dataset: mapping, problems, progress."""
-
-    organization = models.ForeignKey(
-        "icp_site.Organization", on_delete=models.CASCADE, related_name="+"
-    )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
-    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    # The uploaded bytes, until the import succeeds (then emptied). Kept in PostgreSQL so
-    # that whichever worker runs the import can read it; pages load it only when needed.
-    content = models.BinaryField(_("content"), default=b"", editable=False)
-    file_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
-    state = models.CharField(
-        _("state"), max_length=10, choices=ImportState.choices, default=ImportState.UPLOADED
-    )
-    # The user's choices: mapping, sheet, order_level, period, number format, date order.
-    options = models.JSONField(_("options"), default=dict, blank=True)
-    phase = models.CharField(
-        _("phase"), max_length=10, choices=ImportPhase.choices, default=ImportPhase.WAITING
-    )
-    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
-    rows_total = models.PositiveIntegerField(_("rows total"), default=0)
-    # After a check: row_count, valid_count, error_count, error_counts, errors (capped).
-    report = models.JSONField(_("problems"), default=dict, blank=True)
-    # Workbooks too big to read in a request: the worker reads them once and keeps the sheet
-    # names, the header and the first rows here for the mapping page.
-    sample = models.JSONField(_("sample"), default=dict, blank=True)
-    message = models.TextField(_("message"), blank=True)
-    dataset = models.ForeignKey(
-        Dataset, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    objects = ImportUploadQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("uploaded file")
-        verbose_name_plural = _("uploaded files")
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return self.file_name
-
-    @property
-    def is_busy(self) -> bool:
-        """Whether a worker is (or will be) working on it: the page keeps polling."""
-        return self.state in (ImportState.QUEUED, ImportState.RUNNING)
-
-    @property
-    def percent(self) -> int:
-        """Progress of the current phase in percent."""
-        if not self.rows_total:
-            return 0
-        return min(100, round(100 * self.rows_done / self.rows_total))
-
-
-class ScoringModel(models.Model):
-    """A named customer-value score: parameters with weight and direction, and band limits."""
-
-    organization = models.ForeignKey(
-        "icp_site.Organization", on_delete=models.CASCADE, related_name="+"
-    )
-    name = models.CharField(_("name"), max_length=120)
-    # [{"column": "revenue", "weight": 2.0, "higher_is_better": true}, ...]
-    parameters = models.JSONField(_("parameters"), default=list)
-    # {"intensify": 75.0, "maintain": 50.0, "minimal_care": 25.0}: lower limits of the bands
-    bands = models.JSONField(_("band limits"), default=dict)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    objects = OrganizationQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("scoring model")
-        verbose_name_plural = _("scoring models")
-        ordering = ["name", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "name"], name="scoring_model_name_unique_in_organization"
-            )
-        ]
-
-    def __str__(self):
-        return self.name

@@ -1,0 +1,45 @@
+"""TODO docstring."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from icp_site.models import OrganizationQuerySet
+
+
+class ScoringModel(models.Model):
+    """A named customer-value score: parameters with weight and direction, and band limits."""
+
+    organization = models.ForeignKey(
+        "icp_site.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    # [{"column": "revenue", "weight": 2.0, "higher_is_better": true}, ...]
+    parameters = models.JSONField(_("parameters"), default=list)
+    # {"intensify": 75.0, "maintain": 50.0, "minimal_care": 25.0}: lower limits of the bands
+    bands = models.JSONField(_("band limits"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("scoring model")
+        verbose_name_plural = _("scoring models")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="scoring_model_name_unique_in_organization"
+            )
+        ]
+
+    def __str__(self):
+        return self.name

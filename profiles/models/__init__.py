@@ -1,0 +1,47 @@
+"""The profiles app's data, one module per room: the workshop and its tables, profile versions,
+reviews and saved fit checks. Django loads the models from here; the modules import only
+icp_site's and portfolio's models and each other."""
+
+from profiles.models.fit_checks import SavedFitCheck
+from profiles.models.reviews import (
+    OPEN_REVIEW_STATUSES,
+    Review,
+    ReviewQuerySet,
+    ReviewReminder,
+    ReviewStatus,
+    default_reminder_offsets,
+)
+from profiles.models.versions import (
+    ImmutableVersion,
+    ProfileVersion,
+    ProfileVersionQuerySet,
+    Publication,
+    organization_deletion,
+)
+from profiles.models.workshops import (
+    ProfileRow,
+    ProfileTable,
+    Workshop,
+    WorkshopPresence,
+    WorkshopStep,
+)
+
+__all__ = [
+    "OPEN_REVIEW_STATUSES",
+    "ImmutableVersion",
+    "ProfileRow",
+    "ProfileTable",
+    "ProfileVersion",
+    "ProfileVersionQuerySet",
+    "Publication",
+    "Review",
+    "ReviewQuerySet",
+    "ReviewReminder",
+    "ReviewStatus",
+    "SavedFitCheck",
+    "Workshop",
+    "WorkshopPresence",
+    "WorkshopStep",
+    "default_reminder_offsets",
+    "organization_deletion",
+]
