@@ -13,8 +13,10 @@ import random
 from django.utils import timezone
 
 from profiles.models import ProfileVersion, Workshop, WorkshopStep
+from profiles.versions import services as version_services
 from profiles.workshop import services
 from profiles.workshop.draft import build as draft
+from profiles.workshop.draft import services as draft_services
 from profiles.workshop.draft.evidence import Evidence
 from profiles.workshop.tables import services as table_services
 
@@ -63,10 +65,10 @@ def ensure_demo_workshop(*, organization, dataset, leader, admin) -> bool:
     _fill_buyers(workshop, leader, rng)
     _build_profile(workshop, leader)
     if not ProfileVersion.objects.for_organization(organization).exists():
-        version = services.profile_version_save(
+        version = version_services.profile_version_save(
             workshop=workshop, user=leader, note="Our first target customer profile"
         )
-        services.profile_version_publish(version=version, user=admin)
+        version_services.profile_version_publish(version=version, user=admin)
     return True
 
 
@@ -185,7 +187,7 @@ def _build_profile(workshop, user):
             "do-not": "Consumers, sole traders and companies under ten people.",
         },
     }
-    services.workshop_draft_save(
+    draft_services.workshop_draft_save(
         step=step,
         user=user,
         content=content,

@@ -9,11 +9,8 @@ from icp_site.models import ApiToken, Membership, Organization, Role, User
 from icp_site.tokens.services import api_token_create
 from portfolio.models import Customer, Dataset, ImportState, ImportUpload
 from profiles.models import ProfileVersion, Workshop
-from profiles.workshop.services import (
-    profile_version_publish,
-    profile_version_save,
-    workshop_create,
-)
+from profiles.versions.services import profile_version_publish, profile_version_save
+from profiles.workshop.services import workshop_create
 
 PASSWORD = "correct horse battery staple"
 

@@ -10,8 +10,6 @@ for a page that must answer within 300 ms.
 
 from __future__ import annotations
 
-import copy
-import functools
 from typing import Any
 
 import numpy as np
@@ -20,49 +18,23 @@ from django.utils.translation import gettext as _
 
 from portfolio.analysis import ABC_CLASSES, AbcResult
 from portfolio.analysis.scoring import BANDS
-from portfolio.analysis.segments import TYPES, CustomerTypes
-from portfolio.charts.steps import (
+from portfolio.analysis.types import TYPES, CustomerTypes
+from portfolio.charts.common import (
+    BAND_COLORS,
     CLASS_COLORS,
     LINE_COLOR,
     MAX_POINTS,
-    _figure,
+    TYPE_COLORS,
     cumulative_hover,
     downsample,
+    empty_figure,
     esc,
     pareto_layout,
+    quick_figure,
     rank_hover,
 )
 
-BAND_COLORS = {
-    "intensify": "#08519c",
-    "maintain": "#4292c6",
-    "minimal_care": "#9ecae1",
-    "consider_separating": "#d95f02",
-}
-TYPE_COLORS = {
-    "star": "#08519c",
-    "question_mark": "#7b3294",
-    "free_rider": "#d95f02",
-    "poor_dog": "#737373",
-}
 MAX_BARS = 40  # segments and owners beyond this are summed into one "others" bar
-
-
-@functools.cache
-def _base_layout() -> dict[str, Any]:
-    return _figure([], "")["layout"]
-
-
-def _fig(data: list[dict], title: str, **layout: Any) -> dict[str, Any]:
-    base = copy.deepcopy(_base_layout())
-    base["title"]["text"] = title
-    return {"data": data, "layout": {**base, **layout}}
-
-
-def _empty(title: str, message: str) -> dict[str, Any]:
-    note = {"text": message, "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.5}
-    hidden = {"visible": False}
-    return _fig([], title, annotations=[{**note, "y": 0.5}], xaxis=hidden, yaxis=hidden)
 
 
 def _floats(values) -> list:
@@ -83,7 +55,7 @@ def abc_figure(abc: AbcResult, value_label: str, names: pd.Series) -> dict[str, 
     title = _("ABC analysis")
     frame = abc.frame
     if frame.empty:
-        return _empty(title, _("No customer has a value."))
+        return empty_figure(title, _("No customer has a value."))
     sample = frame.iloc[abc_sample(abc)]
     label = esc(value_label)
     hover = rank_hover()
@@ -138,7 +110,7 @@ def abc_figure(abc: AbcResult, value_label: str, names: pd.Series) -> dict[str, 
                 "showlegend": False,
             }
         )
-    return _fig(
+    return quick_figure(
         data,
         title,
         barmode="overlay",
@@ -160,7 +132,7 @@ def band_chart(band_counts: pd.Series, labels: dict[str, str]) -> dict[str, Any]
     """Customers per score band, best band first."""
     title = _("Customers per band")
     if not band_counts.sum():
-        return _empty(title, _("No customer could be scored."))
+        return empty_figure(title, _("No customer could be scored."))
     bar = {
         "type": "bar",
         "x": [str(labels[b]) for b in BANDS],
@@ -171,7 +143,7 @@ def band_chart(band_counts: pd.Series, labels: dict[str, str]) -> dict[str, Any]
         "cliponaxis": False,
         "hovertemplate": "%{x}: %{y:,}<extra></extra>",
     }
-    return _fig(
+    return quick_figure(
         [bar],
         title,
         showlegend=False,
@@ -196,7 +168,7 @@ def types_scatter(
     """
     title = _("Four customer types")
     if points.empty:
-        return _empty(title, _("No customer has both values."))
+        return empty_figure(title, _("No customer has both values."))
     data: list[dict] = []
     hover = "%{customdata}<br>" + esc(value_label) + ": %{x:,.4g}<br>"
     hover += esc(bond_label) + ": %{y:,.4g}"
@@ -252,7 +224,7 @@ def types_scatter(
         }
         for t, (x, y, xa, ya) in corners.items()
     ]
-    return _fig(
+    return quick_figure(
         data,
         title,
         xaxis={"title": {"text": esc(value_label)}, "range": [x_lo, x_hi], "zeroline": False},
@@ -283,7 +255,7 @@ def rep_chart(totals: pd.DataFrame, owner_names: list[str]) -> dict[str, Any]:
     """Revenue per owner, in the order of the totals table."""
     title = _("Revenue per sales rep")
     if totals.empty:
-        return _empty(title, _("No customers."))
+        return empty_figure(title, _("No customers."))
     names, revenue = _top([esc(n) for n in owner_names], totals["revenue"].tolist(), _("Others"))
     bar = {
         "type": "bar",
@@ -292,7 +264,7 @@ def rep_chart(totals: pd.DataFrame, owner_names: list[str]) -> dict[str, Any]:
         "marker": {"color": CLASS_COLORS["A"]},
         "hovertemplate": "%{x}: %{y:,.0f}<extra></extra>",
     }
-    return _fig(
+    return quick_figure(
         [bar],
         title,
         showlegend=False,
@@ -305,7 +277,7 @@ def segment_chart(table: pd.DataFrame, labels: list[str], by_label: str) -> dict
     """Share of customers next to share of revenue per segment (one percent axis)."""
     title = _("Customers and revenue by %(segment)s") % {"segment": esc(by_label)}
     if table.empty:
-        return _empty(title, _("No customers."))
+        return empty_figure(title, _("No customers."))
     names = [esc(n) for n in labels]
     data = []
     for name, share, absolute, color, number in (
@@ -329,7 +301,7 @@ def segment_chart(table: pd.DataFrame, labels: list[str], by_label: str) -> dict
                 f"<extra>{name}</extra>",
             }
         )
-    return _fig(
+    return quick_figure(
         data,
         title,
         barmode="group",

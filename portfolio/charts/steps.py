@@ -12,8 +12,7 @@ translated with Django's ``gettext`` at call time, so Django settings must be co
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -22,66 +21,22 @@ import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from portfolio.analysis import ABC_CLASSES, GROUPS, AbcResult, SizeGroups
-
-MAX_POINTS = 1000  # per trace: enough for the curve's shape, small enough for the page
-MAX_BINS = 100
-LOG_RATIO = 100  # log axis when the positive values span more than this factor (1st-99th pct)
-GROUP_COLORS = {"small": "#9ecae1", "medium": "#4292c6", "large": "#08519c"}
-CLASS_COLORS = {"A": "#08519c", "B": "#4292c6", "C": "#9ecae1"}
-LINE_COLOR = "#d95f02"
-
-
-def esc(value: object) -> str:
-    """Escape a data-derived value for plotly's pseudo-HTML text (``<``, ``>``, ``&``)."""
-    # quote=False: plotly.js does not decode &quot;, so quotes must stay as they are.
-    return html.escape("" if value is None or value is pd.NA else str(value), quote=False)
-
-
-def group_labels() -> dict[str, str]:
-    """Translated display names of the size groups, with the method's letters."""
-    return {"small": _("Small (C)"), "medium": _("Medium (B)"), "large": _("Large (A)")}
-
-
-def downsample(n: int, limit: int = MAX_POINTS) -> np.ndarray:
-    """Evenly spaced positions in ``range(n)``, first and last included, at most ``limit``."""
-    if n <= limit:
-        return np.arange(n)
-    return np.unique(np.linspace(0, n - 1, limit).round().astype(np.int64))
-
-
-def _plain(obj: Any) -> Any:
-    """Recursively turn numpy arrays and scalars into lists and Python numbers."""
-    if isinstance(obj, dict):
-        return {k: _plain(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_plain(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return _plain(obj.tolist())
-    if isinstance(obj, np.generic):
-        return obj.item()
-    return obj
-
-
-def _figure(data: Iterable[Any], title: str, **layout: Any) -> dict[str, Any]:
-    base = {
-        "template": "none",  # the default template would add ~7 KB to every chart
-        "title": {"text": title, "font": {"size": 20}},
-        # Large enough to read on a projector from the back of a meeting room.
-        "font": {"family": "system-ui, sans-serif", "size": 16},
-        "margin": {"l": 60, "r": 60, "t": 60, "b": 100},
-        # Below the plot, clear of the x axis title.
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.25},
-        "hovermode": "closest",
-    }
-    fig = go.Figure(data=list(data), layout={**base, **layout})
-    return _plain(fig.to_plotly_json())
-
-
-def _empty(title: str, message: str) -> dict[str, Any]:
-    note = {"text": message, "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.5}
-    hidden = {"visible": False}
-    return _figure([], title, annotations=[{**note, "y": 0.5}], xaxis=hidden, yaxis=hidden)
-
+from portfolio.charts.common import (
+    CLASS_COLORS,
+    GROUP_COLORS,
+    LINE_COLOR,
+    LOG_RATIO,
+    MAX_BINS,
+    MAX_POINTS,
+    cumulative_hover,
+    downsample,
+    empty_figure,
+    esc,
+    figure,
+    group_labels,
+    pareto_layout,
+    rank_hover,
+)
 
 # --------------------------------------------------------------------------- step 1
 
@@ -118,7 +73,7 @@ def size_histogram(
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
     values = values[np.isfinite(values)]
     if values.size == 0:
-        return _empty(title, _("No customer has a value for %(metric)s.") % {"metric": name})
+        return empty_figure(title, _("No customer has a value for %(metric)s.") % {"metric": name})
     edges, log, integer = _bins(values, thresholds)
     shown = values[values > 0] if log else values
     # Right-closed bins (a, b] match the thresholds' "small is metric <= t1".
@@ -180,7 +135,7 @@ def size_histogram(
                 "xanchor": "right",
             }
         )
-    return _figure(
+    return figure(
         data,
         title,
         barmode="overlay",
@@ -199,7 +154,7 @@ def revenue_pie(groups: SizeGroups) -> dict[str, Any]:
     title = _("Revenue by customer size")
     table = groups.table
     if not table["revenue"].clip(lower=0).sum() > 0:
-        return _empty(title, _("No revenue in any group."))
+        return empty_figure(title, _("No revenue in any group."))
     labels = group_labels()
     pie = go.Pie(
         labels=[labels[g] for g in GROUPS],
@@ -211,7 +166,7 @@ def revenue_pie(groups: SizeGroups) -> dict[str, Any]:
         sort=False,
         direction="clockwise",
     )
-    return _figure([pie], title, showlegend=False)
+    return figure([pie], title, showlegend=False)
 
 
 def share_bars(groups: SizeGroups) -> dict[str, Any]:
@@ -233,7 +188,7 @@ def share_bars(groups: SizeGroups) -> dict[str, Any]:
             (_("Share of revenue"), "revenue_share", "#08519c"),
         )
     ]
-    return _figure(
+    return figure(
         data,
         _("Customers and revenue by size"),
         barmode="group",
@@ -248,22 +203,6 @@ def _names(frame: pd.DataFrame) -> list[str]:
     if "name" not in frame.columns:
         return [esc(i) for i in frame["id"]]
     return [esc(v) if pd.notna(v) else "" for v in frame["name"]]
-
-
-def rank_hover() -> str:
-    """Hover text of a ranked bar: x is the rank, customdata holds name, share and cumulative."""
-    return _("Rank %(rank)s: %(name)s<br>%(value)s (%(share)s, cumulative %(cum)s)") % {
-        "rank": "%{x}",
-        "name": "%{customdata[0]}",
-        "value": "%{y:,.0f}",
-        "share": "%{customdata[1]} %",
-        "cum": "%{customdata[2]} %",
-    }
-
-
-def cumulative_hover() -> str:
-    """Hover text of a cumulative-share line over ranked bars."""
-    return _("Top %(rank)s: %(cum)s") % {"rank": "%{x}", "cum": "%{y:.1f} %"}
 
 
 def _revenue_bars(frame: pd.DataFrame, name: str, color: str) -> go.Bar:
@@ -292,35 +231,14 @@ def _cumulative_line(frame: pd.DataFrame) -> go.Scatter:
     )
 
 
-def pareto_layout(count: int, value_label: str | None = None) -> dict[str, Any]:
-    """Axes of a Pareto chart: ranked values as bars, the cumulative share on the right."""
-    return {
-        "bargap": 0,
-        "xaxis": {"title": {"text": _("Customers by rank (%(n)s in total)") % {"n": count}}},
-        "yaxis": {"title": {"text": value_label or _("Revenue")}, "rangemode": "tozero"},
-        "yaxis2": {
-            "title": {"text": _("Cumulative share")},
-            "overlaying": "y",
-            "side": "right",
-            "range": [0, 105],
-            # Fixed ticks: overlaying axes otherwise sync to the revenue ticks (32.9 %, ...).
-            "tickmode": "linear",
-            "tick0": 0,
-            "dtick": 20,
-            "ticksuffix": " %",
-            "showgrid": False,
-        },
-    }
-
-
 def pareto_chart(pareto_frame: pd.DataFrame) -> dict[str, Any]:
     """Revenue per customer by rank (bars) with the cumulative share (line, right axis)."""
     title = _("Pareto curve")
     if pareto_frame.empty:
-        return _empty(title, _("No customer has revenue data."))
+        return empty_figure(title, _("No customer has revenue data."))
     sample = pareto_frame.iloc[downsample(len(pareto_frame))]
     data = [_revenue_bars(sample, _("Revenue"), CLASS_COLORS["B"]), _cumulative_line(sample)]
-    return _figure(data, title, **pareto_layout(len(pareto_frame)))
+    return figure(data, title, **pareto_layout(len(pareto_frame)))
 
 
 def abc_chart(abc: AbcResult) -> dict[str, Any]:
@@ -328,7 +246,7 @@ def abc_chart(abc: AbcResult) -> dict[str, Any]:
     title = _("ABC analysis")
     frame = abc.frame
     if frame.empty:
-        return _empty(title, _("No customer has revenue data."))
+        return empty_figure(title, _("No customer has revenue data."))
     # Sample once over the whole curve (each class's first customer kept) so the classes share
     # one spacing and their bars line up.
     firsts = np.flatnonzero(frame["abc_class"].ne(frame["abc_class"].shift()).to_numpy())
@@ -355,4 +273,4 @@ def abc_chart(abc: AbcResult) -> dict[str, Any]:
                 showlegend=False,
             )
         )
-    return _figure(data, title, barmode="overlay", **pareto_layout(n))
+    return figure(data, title, barmode="overlay", **pareto_layout(n))

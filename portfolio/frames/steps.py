@@ -1,57 +1,41 @@
-"""A workshop's customers as pandas DataFrames, loaded with one query each.
+"""The frames the method's steps read: a size metric (steps 1-2), one size group (step 3), the
+whole portfolio's company columns (steps 4-6).
 
-Numbers travel from PostgreSQL as one bytea of big-endian float8s (row after row) and become
-numpy arrays without a Python object per value: for a million customers that is several times
-faster than fetching tuples. Money becomes float here and only here.
-
-The frames are cached per dataset revision (portfolio.frames.cache): a team changes thresholds,
-not customers, so only a worker's first page of a dataset waits for the database.
+Numbers come through the one loader, `portfolio.frames.customers.load_customers`; the size
+group's filter is SQL so that step 3 fetches names of one group only. The frames are cached per
+dataset revision (portfolio.frames.cache): a team changes thresholds, not customers, so only a
+worker's first page of a dataset waits for the database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 from django.db.models import (
-    Aggregate,
-    BinaryField,
     Case,
     Expression,
     F,
     FloatField,
-    Func,
-    Value,
     When,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast
 from django.db.models.lookups import Regex
-from django.utils.translation import gettext_lazy as _
 
 from portfolio.analysis import GROUPS
 from portfolio.frames import cache as frame_cache
-from portfolio.frames.customers import EXTRA_PREFIX, NUMBER_PATTERN, numeric_extra_columns
+from portfolio.frames.customers import (
+    EXTRA_PREFIX,
+    NUMBER_PATTERN,
+    column_label,
+    load_customers,
+    numeric_extra_columns,
+)
 from portfolio.models import Customer, Dataset, DatasetKind
 
 # Numeric customer columns a team may group by, in the order the form offers them.
-NUMERIC_COLUMNS = {
-    "seats": _("Seats / licences"),
-    "revenue": _("Revenue with us"),
-    "margin": _("Margin %"),
-    "sales_cycle_days": _("Sales cycle (days)"),
-    "employees": _("Employees"),
-    "company_revenue": _("Company revenue"),
-}
-
-
-class _Float8Rows(Aggregate):
-    """string_agg of bytea: every row's float8 values, concatenated."""
-
-    function = "string_agg"
-    template = "%(function)s(%(expressions)s, ''::bytea)"
-    output_field = BinaryField()
+METRICS = ("seats", "revenue", "margin", "sales_cycle_days", "employees", "company_revenue")
 
 
 def metric_expression(metric: str) -> Expression:
@@ -63,56 +47,27 @@ def metric_expression(metric: str) -> Expression:
             default=None,
             output_field=FloatField(),
         )
-    if metric not in NUMERIC_COLUMNS and metric != "id":
+    if metric not in METRICS and metric != "id":
         raise ValueError(f"Unknown metric {metric!r}.")
     return Cast(F(metric), FloatField())
-
-
-def metric_label(metric: str) -> str:
-    """How a metric is called on the page."""
-    if metric.startswith(EXTRA_PREFIX):
-        return metric.removeprefix(EXTRA_PREFIX)
-    return str(NUMERIC_COLUMNS.get(metric, metric))
 
 
 def metric_choices(dataset: Dataset | None) -> list[tuple[str, str]]:
     """Numeric columns of the dataset: mapped typed columns, then extra columns holding numbers."""
     if dataset is None:
         return []
-    mapped = set(dataset.mapping or NUMERIC_COLUMNS)
+    mapped = set(dataset.mapping or METRICS)
     if dataset.kind == DatasetKind.ORDERS:  # the import adds up revenue (and profit) per customer
         mapped |= {"revenue", "margin"} if "profit" in mapped else {"revenue"}
-    choices = [(key, str(label)) for key, label in NUMERIC_COLUMNS.items() if key in mapped]
+    choices = [(key, column_label(key)) for key in METRICS if key in mapped]
     choices += [(EXTRA_PREFIX + column, column) for column in numeric_extra_columns(dataset)]
     return choices
 
 
-def number_frame(customers, columns: dict[str, Expression]) -> pd.DataFrame:
-    """One float column per expression for the customers of the queryset (NaN for NULL)."""
-    names = list(columns)
-    if not names:
-        return pd.DataFrame()
-    nan = Value(float("nan"), output_field=FloatField())
-    parts = [
-        Func(Coalesce(expression, nan), function="float8send", output_field=BinaryField())
-        for expression in columns.values()
-    ]
-    row = Func(*parts, arg_joiner=" || ", template="(%(expressions)s)", output_field=BinaryField())
-    blob = customers.order_by().aggregate(rows=_Float8Rows(row))["rows"]
-    values = np.frombuffer(bytes(blob or b""), dtype=">f8").astype(np.float64)
-    return pd.DataFrame(values.reshape(-1, len(names)), columns=names)
-
-
 def size_frame(dataset: Dataset, metric: str) -> pd.DataFrame:
     """The metric and the revenue of every customer of the dataset (steps 1 and 2; cached)."""
-    return frame_cache.get(dataset, ("size", metric), lambda: _size_frame(dataset, metric))
-
-
-def _size_frame(dataset: Dataset, metric: str) -> pd.DataFrame:
-    columns = {metric: metric_expression(metric)}
-    if metric != "revenue":
-        columns["revenue"] = metric_expression("revenue")
-    return number_frame(Customer.objects.in_dataset(dataset), columns)
+    numbers = (metric,) if metric == "revenue" else (metric, "revenue")
+    return load_customers(dataset, numbers=numbers).drop(columns="id")
 
 
 def group_filter(metric: str, thresholds, group: str) -> dict:

@@ -8,17 +8,13 @@ through portfolio.spreadsheets.neutralise_formulas); XLSX is written column by c
 
 from __future__ import annotations
 
-import io
-import zipfile
-from collections.abc import Callable, Iterator
-from xml.sax.saxutils import escape as xml_escape
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from portfolio.analysis.scoring import ScoringError
 from portfolio.frames import customers as frames
@@ -33,9 +29,7 @@ from portfolio.reports.forms import (
     saved_model_choice,
     types_options,
 )
-from portfolio.spreadsheets import SHEET_NAME_FORBIDDEN, neutralise_formulas
-
-CSV_CHUNK = 20_000  # rows per streamed piece
+from portfolio.spreadsheets import csv_chunks, xlsx_bytes
 
 
 class InvalidOptions(ValueError):
@@ -303,132 +297,6 @@ LISTS: dict[str, Callable] = {
 
 
 # --------------------------------------------------------------------------- files
-
-
-def csv_chunks(frame: pd.DataFrame) -> Iterator[bytes]:
-    """CSV in UTF-8 with a byte-order mark, formula-safe, CRLF lines, in pieces of rows."""
-    yield "\ufeff".encode()
-    header = neutralise_formulas(frame.iloc[:0]).to_csv(index=False, lineterminator="\r\n")
-    yield header.encode()
-    for start in range(0, len(frame), CSV_CHUNK):
-        chunk = neutralise_formulas(frame.iloc[start : start + CSV_CHUNK])
-        yield chunk.to_csv(index=False, header=False, lineterminator="\r\n").encode()
-
-
-XLSX_FILES = {
-    "[Content_Types].xml": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" '
-        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        '<Override PartName="/xl/styles.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-        "</Types>"
-    ),
-    "_rels/.rels": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships/officeDocument" Target="xl/workbook.xml"/>'
-        "</Relationships>"
-    ),
-    "xl/_rels/workbook.xml.rels": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships/styles" Target="styles.xml"/>'
-        "</Relationships>"
-    ),
-    "xl/styles.xml": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
-        '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
-        '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
-        '<borders count="1"><border/></borders>'
-        '<cellStyleXfs count="1"><xf/></cellStyleXfs>'
-        '<cellXfs count="2"><xf/><xf fontId="1" applyFont="1"/></cellXfs>'
-        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-        "</styleSheet>"
-    ),
-}
-WORKBOOK = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-    '<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>'
-)
-SHEET_START = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-    'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>'
-)
-SHEET_END = "</sheetData></worksheet>"
-
-
-def _text_cells(values: pd.Series, style: str = "") -> np.ndarray:
-    """Inline-string cells: never a formula, whatever the text looks like."""
-    codes, uniques = pd.factorize(values.astype(object))
-    # Escape each distinct text once (a class or a band repeats on 100,000 rows).
-    texts = pd.Series(np.asarray(uniques, dtype=object), dtype=object).astype(str)
-    texts = texts.str.replace(ILLEGAL_CHARACTERS_RE, "", regex=True).map(xml_escape)
-    cells = f'<c{style} t="inlineStr"><is><t xml:space="preserve">' + texts + "</t></is></c>"
-    return np.append(cells.to_numpy(dtype=object), f"<c{style}/>")[codes]
-
-
-def _number_cells(values: pd.Series) -> np.ndarray:
-    numbers = pd.to_numeric(values, errors="coerce").astype(float).to_numpy()
-    finite = np.isfinite(numbers)
-    whole = finite & (numbers == np.round(numbers)) & (np.abs(numbers) < 2**53)
-    text = np.where(whole, numbers, 0).astype(np.int64).astype(str).astype(object)
-    rest = finite & ~whole
-    text[rest] = pd.Series(numbers[rest]).astype(str).to_numpy(dtype=object)
-    cells = "<c><v>" + text + "</v></c>"
-    cells[~finite] = "<c/>"
-    return cells
-
-
-def xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "Sheet1") -> bytes:
-    """A one-sheet XLSX written column by column: 100,000 rows in about a second.
-
-    Formula-safe like portfolio.spreadsheets.to_xlsx_bytes: text is neutralised the same way
-    (``neutralise_formulas``) and written as inline strings, which a spreadsheet never
-    evaluates. Numbers stay numbers; missing values are empty cells; the header row is bold.
-    """
-    safe = neutralise_formulas(frame)
-    header = _text_cells(pd.Series([str(c) for c in safe.columns], dtype=object), ' s="1"')
-    columns = []
-    for i in range(safe.shape[1]):
-        column = safe.iloc[:, i]
-        dtype = column.dtype
-        numeric = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
-        if numeric and not isinstance(dtype, pd.CategoricalDtype):
-            columns.append(_number_cells(column))
-        else:
-            columns.append(_text_cells(column))
-    rows = np.full(len(safe), "<row>", dtype=object)
-    for cells in columns:
-        rows = rows + cells
-    body = "".join(["<row>", *header, "</row>"]) + "</row>".join(rows.tolist())
-    body += "</row>" if len(rows) else ""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for name, content in XLSX_FILES.items():
-            archive.writestr(name, content)
-        # Excel's sheet name rules: no []:*?/\\, at most 31 characters, not empty.
-        title = SHEET_NAME_FORBIDDEN.sub("_", sheet_name).strip("'")[:31] or "Sheet1"
-        title = xml_escape(title, {'"': "&quot;"})
-        archive.writestr("xl/workbook.xml", WORKBOOK.format(name=title))
-        archive.writestr("xl/worksheets/sheet1.xml", SHEET_START + body + SHEET_END)
-    return buffer.getvalue()
 
 
 def response(frame: pd.DataFrame, kind: str, name: str):

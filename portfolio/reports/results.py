@@ -15,16 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from portfolio.analysis import ABC_CLASSES, GROUPS, AbcResult, SizeGroups, abc_classes
 from portfolio.analysis import group_by_size as _group_by_size
 from portfolio.analysis.scoring import ScoreBands, ScoreParameter, ValueScore, value_score
-from portfolio.analysis.segments import (
-    ACTIONS,
-    NO_OWNER,
-    TYPES,
-    CustomerTypes,
-    RepPortfolios,
-    customer_types,
-    rep_portfolios,
-    segment_summary,
-)
+from portfolio.analysis.segments import NO_OWNER, RepPortfolios, rep_portfolios, segment_summary
+from portfolio.analysis.types import ACTIONS, TYPES, CustomerTypes, customer_types
 from portfolio.frames import customers as frames
 from portfolio.models import Dataset, ScoringModel
 from portfolio.reports.scoring_models import scoring_model_columns, scoring_model_scores

@@ -1,12 +1,16 @@
 from django.urls import path
 
-from portfolio.reports import views
+from portfolio.reports import score_views, views
 
 urlpatterns = [
     path("", views.abc, name="analysis"),
-    path("scores/", views.scores, name="analysis_scores"),
-    path("scores/models/", views.scoring_model_save, name="scoring_model_save"),
-    path("scores/models/<int:pk>/delete/", views.scoring_model_delete, name="scoring_model_delete"),
+    path("scores/", score_views.scores, name="analysis_scores"),
+    path("scores/models/", score_views.scoring_model_save, name="scoring_model_save"),
+    path(
+        "scores/models/<int:pk>/delete/",
+        score_views.scoring_model_delete,
+        name="scoring_model_delete",
+    ),
     path("types/", views.types, name="analysis_types"),
     path("reps/", views.reps, name="analysis_reps"),
     path("segments/", views.segments, name="analysis_segments"),

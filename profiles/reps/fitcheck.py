@@ -1,7 +1,7 @@
 """The fit check: what a rep, a CRM or a spreadsheet knows of a prospect, judged by the profile.
 
-Everything here turns input into attributes and calls `criteria.evaluate` (one prospect) or
-`criteria.evaluate_frame` (a prospect list): the same rule everywhere. No ORM, no request.
+Everything here turns input into attributes and calls `evaluation.evaluate` (one prospect) or
+`evaluation.evaluate_frame` (a prospect list): the same rule everywhere. No ORM, no request.
 
 - `attributes_for(content)`: the attributes a fit check can be given: the company table's
   columns, the other customer fields a criterion may use (seats, revenue, ...), the buyer table's
@@ -31,12 +31,9 @@ from profiles.versions.criteria import (
     MULTI_VALUED_ATTRIBUTES,
     NUMERIC_ATTRIBUTES,
     Criterion,
-    FitResult,
     criteria_from_dicts,
-    evaluate,
-    evaluate_frame,
-    result_columns,
 )
+from profiles.versions.evaluation import FitResult, evaluate, evaluate_frame, result_columns
 from profiles.workshop.tables import columns as tables
 
 SEGMENT_LABELS = {
@@ -62,7 +59,7 @@ OPERATOR_LABELS = {
     "between": _("is between"),
     "contains": _("contains"),
 }
-# Short forms of criteria.REASONS for a spreadsheet cell.
+# Short forms of evaluation.REASONS for a spreadsheet cell.
 REASON_LABELS = {
     "no_criteria": _("The profile has no criteria"),
     "conflict_do_not_wins": _("Do-not wins over do-or-die"),

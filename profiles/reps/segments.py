@@ -2,7 +2,7 @@
 
 Which list: the current profile's own dataset (the one its workshop worked on), else the
 organisation's newest ready import. `segment_frame` loads the fields the criteria read with
-one query and calls `criteria.evaluate_frame`; a saved version never changes and a dataset's
+one query and calls `evaluation.evaluate_frame`; a saved version never changes and a dataset's
 customers change only with its revision (re-aggregating an order list), so the result is
 cached per (dataset, revision, version) in the process (portfolio.frames.cache).
 """
@@ -21,7 +21,8 @@ from portfolio.frames import cache as frame_cache
 from portfolio.models import Customer, Dataset, DatasetStatus
 from profiles.models import ProfileVersion
 from profiles.reps import fitcheck
-from profiles.versions.criteria import FIT_SEGMENTS, evaluate_frame
+from profiles.versions.criteria import FIT_SEGMENTS
+from profiles.versions.evaluation import evaluate_frame
 
 # Customer fields every list shows; criteria add the fields they read.
 BASE_FIELDS = ("id", "name", "external_id", "owner", "revenue")

@@ -1,15 +1,16 @@
 from django.urls import path
 
+from profiles.reps import bulk_views, segment_views
 from profiles.reps import views as rep_views
 
 urlpatterns = [
     path("", rep_views.current_profile, name="current_profile"),
     path("fit-check/", rep_views.fit_check, name="fit_check"),
-    path("fit-check/bulk/", rep_views.fit_check_bulk, name="fit_check_bulk"),
+    path("fit-check/bulk/", bulk_views.fit_check_bulk, name="fit_check_bulk"),
     path(
-        "fit-check/bulk/mapping/", rep_views.fit_check_bulk_mapping, name="fit_check_bulk_mapping"
+        "fit-check/bulk/mapping/", bulk_views.fit_check_bulk_mapping, name="fit_check_bulk_mapping"
     ),
-    path("segments/", rep_views.segment_list, name="segment_list"),
-    path("segments/export/", rep_views.segment_list_export, name="segment_list_export"),
-    path("segments/crm/", rep_views.crm_export_download, name="crm_export"),
+    path("segments/", segment_views.segment_list, name="segment_list"),
+    path("segments/export/", segment_views.segment_list_export, name="segment_list_export"),
+    path("segments/crm/", segment_views.crm_export_download, name="crm_export"),
 ]

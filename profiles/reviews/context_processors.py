@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from profiles.reviews import services as reviews
+from profiles.reviews import schedule
 
 
 def review_banner(request):
@@ -10,5 +10,5 @@ def review_banner(request):
         return {"review_banner": None}
     # Lazy: only a page that renders the banner (not an htmx partial) asks the database.
     return {
-        "review_banner": SimpleLazyObject(lambda: reviews.banner_review(membership.organization))
+        "review_banner": SimpleLazyObject(lambda: schedule.banner_review(membership.organization))
     }

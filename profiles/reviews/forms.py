@@ -1,4 +1,4 @@
-"""Forms of the Reviews pages; the rules live in profiles.reviews.services and profiles.reviews.schedule."""
+"""Forms of the Reviews pages; the rules live in profiles.reviews.services and profiles.reviews.cadence."""
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from icp_site.models import Maturity
 from portfolio.models import Dataset, DatasetStatus
-from profiles.reviews import schedule
-from profiles.reviews import services as reviews
+from profiles.reviews import cadence, schedule
 
 
 class ReviewSettingsForm(forms.Form):
@@ -26,7 +25,7 @@ class ReviewSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["review_cadence_months"].choices = [
             (months, gettext("every %(months)s months") % {"months": months})
-            for months in schedule.CADENCES
+            for months in cadence.CADENCES
         ]
 
 
@@ -44,10 +43,10 @@ class OffsetsField(forms.CharField):
                 _("Give whole numbers of days, separated by commas.")
             ) from error
         try:
-            return [day for day in schedule.normalize_offsets(days) if day]
+            return [day for day in cadence.normalize_offsets(days) if day]
         except ValueError as error:
             raise forms.ValidationError(
-                _("Give days between 0 and %(max)s.") % {"max": schedule.MAX_OFFSET_DAYS}
+                _("Give days between 0 and %(max)s.") % {"max": cadence.MAX_OFFSET_DAYS}
             ) from error
 
     def prepare_value(self, value):
@@ -72,7 +71,7 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = reviews.members(organization)
+        self.fields["attendees"].queryset = schedule.members(organization)
 
 
 class ReviewStartForm(forms.Form):
@@ -90,6 +89,6 @@ class ReviewStartForm(forms.Form):
             .filter(status=DatasetStatus.READY)
             .order_by("-created_at", "-pk")
         )
-        latest = reviews.latest_dataset(organization)
+        latest = schedule.latest_dataset(organization)
         if latest is not None:
             self.fields["dataset"].initial = latest.pk

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from profiles.models import ReviewReminder
-from profiles.reviews import ics, schedule
+from profiles.reviews import cadence, ics
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ def reminder_send(reminder_id: int, *, now: datetime.datetime | None = None) -> 
         wait_until = max(reminder.send_at, reminder.next_try_at or reminder.send_at)
         if wait_until > now:
             return Outcome(reminder_id, "not-yet", retry_at=wait_until)
-        late = schedule.is_late(reminder.send_at, now)
+        late = cadence.is_late(reminder.send_at, now)
         reminder.attempts += 1
         try:
             messages = reminder_messages(reminder, late=late, now=now)
@@ -140,7 +140,7 @@ def reminder_send(reminder_id: int, *, now: datetime.datetime | None = None) -> 
 
 def _failed(reminder: ReviewReminder, error: Exception, *, now) -> Outcome:
     reminder.last_error = f"{type(error).__name__}: {error}"[:2000]
-    delay = schedule.retry_delay(reminder.attempts)
+    delay = cadence.retry_delay(reminder.attempts)
     if delay is None:
         reminder.failed_at = now
         reminder.save(update_fields=["attempts", "last_error", "failed_at"])

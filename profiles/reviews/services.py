@@ -1,6 +1,6 @@
 """Reviews of the profile: reads (the schedule, the banner) and writes (schedule, move, start).
 
-The dates themselves are pure functions in `profiles.reviews.schedule`; the reminders' sending lives in
+The dates themselves are pure functions in `profiles.reviews.cadence`; the reminders' sending lives in
 `profiles.reviews.reminders` and runs in the worker (`profiles.reviews.tasks`).
 """
 
@@ -8,149 +8,30 @@ from __future__ import annotations
 
 import datetime
 import logging
-from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from icp_site.models import Maturity, Organization, Role
+from icp_site.models import Maturity, Organization
 from portfolio.models import Dataset, DatasetStatus
 from profiles.models import Publication, Review, ReviewReminder, ReviewStatus, Workshop
-from profiles.reviews import schedule
+from profiles.reviews import cadence
+from profiles.reviews.schedule import (
+    default_attendees,
+    last_workshop,
+    latest_dataset,
+    members,
+    proposal_for,
+)
 from profiles.workshop.services import workshop_create
 
 logger = logging.getLogger(__name__)
 
 
 # --------------------------------------------------------------------------- reads
-
-
-def current_publication(organization) -> Publication | None:
-    """The publication that made the current profile, or None."""
-    return (
-        Publication.objects.for_organization(organization)
-        .select_related("version")
-        .order_by("-published_at", "-pk")
-        .first()
-    )
-
-
-def proposal_for(organization, *, publication: Publication | None = None):
-    """The next review proposed from the current profile's publication and the cadence."""
-    publication = publication or current_publication(organization)
-    published_on = timezone.localdate(publication.published_at) if publication else None
-    return schedule.propose(published_on, cadence_months=organization.review_cadence_months)
-
-
-def default_attendees(organization):
-    """Who attends a review unless the admin says otherwise: the admins and the leaders."""
-    return (
-        get_user_model()
-        .objects.filter(
-            memberships__organization=organization,
-            memberships__role__in=(Role.ADMIN, Role.LEADER),
-            is_active=True,
-        )
-        .order_by("name", "email")
-    )
-
-
-def members(organization):
-    """Everybody who may attend: the organisation's members."""
-    return (
-        get_user_model()
-        .objects.filter(memberships__organization=organization)
-        .order_by("name", "email")
-    )
-
-
-def latest_dataset(organization) -> Dataset | None:
-    """The newest ready customer list: what a review works on unless the admin picks another."""
-    return (
-        Dataset.objects.for_organization(organization)
-        .filter(status=DatasetStatus.READY)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-
-
-def last_workshop(organization) -> Workshop | None:
-    """The workshop a review starts from: the current profile's, else the newest one."""
-    publication = current_publication(organization)
-    if publication and publication.version.workshop_id:
-        return Workshop.objects.for_organization(organization).get(
-            pk=publication.version.workshop_id
-        )
-    return Workshop.objects.for_organization(organization).order_by("-date", "-pk").first()
-
-
-@dataclass(frozen=True)
-class ScheduledReview:
-    review: Review
-    state: schedule.ReviewState | None  # None for done and cancelled reviews
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.state == schedule.ReviewState.OVERDUE
-
-    @property
-    def is_due(self) -> bool:
-        return self.state == schedule.ReviewState.DUE
-
-
-@dataclass(frozen=True)
-class ReviewSchedule:
-    publication: Publication | None
-    proposal: schedule.Proposal | None
-    upcoming: list[ScheduledReview]  # open reviews, soonest first (overdue ones included)
-    past: list[ScheduledReview]  # done and cancelled, newest first
-
-    @property
-    def next(self) -> ScheduledReview | None:
-        return self.upcoming[0] if self.upcoming else None
-
-
-def with_state(review: Review, *, today: datetime.date) -> ScheduledReview:
-    """A review with whether it is upcoming, due or overdue (None once closed)."""
-    if not review.is_open:
-        return ScheduledReview(review, None)
-    return ScheduledReview(
-        review, schedule.review_state(review.date, review.reminder_offsets, today=today)
-    )
-
-
-def review_schedule(organization, *, today: datetime.date | None = None) -> ReviewSchedule:
-    """The Reviews page: the proposal, the open reviews and the past ones."""
-    today = today or timezone.localdate()
-    reviews = (
-        Review.objects.for_organization(organization)
-        .select_related("workshop", "completed_by__version")
-        .prefetch_related(
-            Prefetch("attendees", queryset=get_user_model().objects.order_by("name", "email"))
-        )
-    )
-    publication = current_publication(organization)
-    return ReviewSchedule(
-        publication=publication,
-        proposal=proposal_for(organization, publication=publication),
-        upcoming=[with_state(r, today=today) for r in reviews.open().order_by("date", "pk")],
-        past=[with_state(r, today=today) for r in reviews.closed().order_by("-date", "-pk")],
-    )
-
-
-def banner_review(organization, *, today: datetime.date | None = None) -> ScheduledReview | None:
-    """The open review to show in the banner while it is due or overdue, else None."""
-    today = today or timezone.localdate()
-    for review in Review.objects.for_organization(organization).open().order_by("date", "pk"):
-        scheduled = with_state(review, today=today)
-        if scheduled.state != schedule.ReviewState.UPCOMING:
-            return scheduled
-    return None
 
 
 # --------------------------------------------------------------------------- writes
@@ -166,11 +47,11 @@ def organization_review_settings_update(
     """
     if maturity not in Maturity.values:
         raise ValidationError({"maturity": _("Choose young or mature.")})
-    if cadence_months not in schedule.CADENCES:
+    if cadence_months not in cadence.CADENCES:
         raise ValidationError({"review_cadence_months": _("Choose 6, 12, 18 or 24 months.")})
     locked = Organization.objects.select_for_update().get(pk=organization.pk)
     if cadence_months == locked.review_cadence_months:
-        cadence_months = schedule.cadence_after_maturity_change(
+        cadence_months = cadence.cadence_after_maturity_change(
             old_maturity=locked.maturity, new_maturity=maturity, cadence=cadence_months
         )
     changed = cadence_months != locked.review_cadence_months
@@ -198,9 +79,9 @@ def _clean_attendees(organization, attendees) -> list:
 
 def _clean_offsets(offsets) -> list[int]:
     try:
-        normalized = schedule.normalize_offsets(offsets)
+        normalized = cadence.normalize_offsets(offsets)
     except (TypeError, ValueError) as error:
-        message = _("Give days between 0 and %(max)s.") % {"max": schedule.MAX_OFFSET_DAYS}
+        message = _("Give days between 0 and %(max)s.") % {"max": cadence.MAX_OFFSET_DAYS}
         raise ValidationError({"reminder_offsets": message}) from error
     return [day for day in normalized if day]  # the day itself is always reminded
 
@@ -211,7 +92,7 @@ def review_create(
     user,
     date: datetime.date,
     attendees=None,
-    reminder_offsets=schedule.DEFAULT_OFFSETS,
+    reminder_offsets=cadence.DEFAULT_OFFSETS,
     base_url: str = "",
     proposed: bool = False,
     proposed_from: Publication | None = None,
@@ -357,7 +238,7 @@ def review_publication_record(*, version, publication: Publication) -> Review | 
             date=date,
             proposed=True,
             proposed_from=publication,
-            reminder_offsets=finished[0].reminder_offsets if finished else schedule.DEFAULT_OFFSETS,
+            reminder_offsets=finished[0].reminder_offsets if finished else cadence.DEFAULT_OFFSETS,
             attendees=finished[0].attendees.all() if finished else None,
         )
 
@@ -395,7 +276,7 @@ def _cancel_pending(review: Review) -> int:
 def _plan_reminders(review: Review) -> list[ReviewReminder]:
     """Create the review's reminder rows and enqueue one task per row once committed."""
     now = timezone.now()
-    times = schedule.reminder_times(review.date, review.reminder_offsets, now=now)
+    times = cadence.reminder_times(review.date, review.reminder_offsets, now=now)
     already = set(
         ReviewReminder.objects.filter(
             review=review, review_date=review.date, cancelled_at__isnull=True

@@ -12,7 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from icp_site.access import MemberRequest, admin_required, member_required
 from profiles.models import Review
-from profiles.reviews import ics, schedule
+from profiles.reviews import cadence, ics, schedule
 from profiles.reviews import services as reviews
 from profiles.reviews.forms import ReviewForm, ReviewSettingsForm, ReviewStartForm
 
@@ -51,11 +51,11 @@ def review_settings(request: MemberRequest):
 @admin_required
 def review_new(request: MemberRequest):
     organization = request.organization
-    proposal = reviews.proposal_for(organization)
+    proposal = schedule.proposal_for(organization)
     initial = {
         "date": proposal.date if proposal else None,
-        "attendees": reviews.default_attendees(organization),
-        "reminder_offsets": list(schedule.DEFAULT_OFFSETS),
+        "attendees": schedule.default_attendees(organization),
+        "reminder_offsets": list(cadence.DEFAULT_OFFSETS),
     }
     form = ReviewForm(request.POST or None, organization=organization, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -81,7 +81,7 @@ def review_new(request: MemberRequest):
 def review_detail(request: MemberRequest, pk: int):
     review = _review(request, pk)
     context = {
-        "scheduled": reviews.with_state(review, today=timezone.localdate()),
+        "scheduled": schedule.with_state(review, today=timezone.localdate()),
         "review": review,
         "attendees": review.attendees.order_by("name", "email"),
         "reminders": review.reminders.order_by("send_at", "pk"),
@@ -144,7 +144,7 @@ def review_start(request: MemberRequest, pk: int):
     context = {
         "form": form,
         "review": review,
-        "based_on": reviews.last_workshop(request.organization),
+        "based_on": schedule.last_workshop(request.organization),
     }
     return render(request, "profiles/reviews/review_start.html", context, status=status)
 
@@ -179,7 +179,7 @@ def _settings_form(request: MemberRequest) -> ReviewSettingsForm:
 
 def _render_schedule(request: MemberRequest, settings_form, *, status: int = 200):
     context = {
-        "schedule": reviews.review_schedule(request.organization),
+        "schedule": schedule.review_schedule(request.organization),
         "settings_form": settings_form,
     }
     template = "profiles/reviews/reviews.html"

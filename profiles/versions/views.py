@@ -12,11 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from icp_site.access import MemberRequest, leader_required, member_required
 from profiles.models import ProfileVersion, Publication
-from profiles.versions import diff
+from profiles.versions import diff, services
 from profiles.versions.criteria import SEGMENTS
-from profiles.workshop import services
+from profiles.versions.forms import PublishForm
 from profiles.workshop.draft import build as draft
-from profiles.workshop.forms import PublishForm
 from profiles.workshop.tables import columns as tables
 
 

@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from portfolio import analysis
 from portfolio.analysis import GROUPS, BestCustomers, MainStream, SizeGroups
 from portfolio.charts import steps as charts
+from portfolio.charts.common import group_labels
 from portfolio.frames import steps as data
+from portfolio.frames.customers import column_label
 from profiles.workshop.steps import default_inputs
 
 CRITERION_LABELS = {
@@ -52,7 +54,7 @@ class WorkshopData:
     def sizes(self, metric: str) -> pd.DataFrame:
         """Metric (column named by its label) and revenue of every customer."""
         if metric not in self._sizes:
-            label = data.metric_label(metric)
+            label = column_label(metric)
             if self.dataset is None:
                 frame = pd.DataFrame({metric: [], "revenue": []}, dtype=float)
             else:
@@ -68,7 +70,7 @@ class WorkshopData:
         key = (metric, tuple(thresholds))
         if key not in self._size_groups:
             self._size_groups[key] = analysis.group_by_size(
-                self.sizes(metric), metric=data.metric_label(metric), thresholds=key[1]
+                self.sizes(metric), metric=column_label(metric), thresholds=key[1]
             )
         return self._size_groups[key]
 
@@ -90,7 +92,7 @@ class WorkshopData:
 
 def group_rows(groups: SizeGroups) -> list[dict]:
     """The table of step 1 and 2: one dict per group, largest first (A, B, C)."""
-    labels = charts.group_labels()
+    labels = group_labels()
     return [
         {"group": g, "label": labels[g], **groups.table.loc[g].to_dict()} for g in reversed(GROUPS)
     ]
@@ -106,7 +108,7 @@ class Step1Result:
 
     @property
     def empty_groups(self) -> list[str]:
-        labels = charts.group_labels()
+        labels = group_labels()
         return [labels[g] for g in self.groups.empty_groups]
 
 
@@ -114,7 +116,7 @@ def step1(workshop_data: WorkshopData, inputs: dict) -> Step1Result:
     """Group the customers by the chosen metric and limits."""
     key = (inputs["metric"], tuple(inputs["thresholds"]))
     if key not in workshop_data._step1:
-        label = data.metric_label(inputs["metric"])
+        label = column_label(inputs["metric"])
         frame = workshop_data.sizes(inputs["metric"])
         groups = workshop_data.size_groups(*key)
         workshop_data._step1[key] = Step1Result(
@@ -129,7 +131,7 @@ def step1(workshop_data: WorkshopData, inputs: dict) -> Step1Result:
 
 def preset_thresholds(workshop_data: WorkshopData, metric: str, preset: str) -> list[float]:
     """The limits a preset gives on this dataset (raises analysis.ThresholdError)."""
-    label = data.metric_label(metric)
+    label = column_label(metric)
     frame = workshop_data.sizes(metric)
     return list(analysis.preset_thresholds(frame, metric=label, preset=preset))
 
@@ -151,15 +153,15 @@ class Step2Result:
 
     @property
     def proposal_label(self) -> str | None:
-        return charts.group_labels().get(self.stream.group)
+        return group_labels().get(self.stream.group)
 
     @property
     def runner_up_label(self) -> str | None:
-        return charts.group_labels().get(self.stream.runner_up)
+        return group_labels().get(self.stream.runner_up)
 
     @property
     def chosen_label(self) -> str | None:
-        return charts.group_labels().get(self.chosen)
+        return group_labels().get(self.chosen)
 
 
 def step2(workshop_data: WorkshopData, step1_inputs: dict, inputs: dict) -> Step2Result:
@@ -201,7 +203,7 @@ class Step3Result:
 
     @property
     def group_label(self) -> str | None:
-        return charts.group_labels().get(self.group)
+        return group_labels().get(self.group)
 
     @property
     def selection_ids(self) -> list[int]:

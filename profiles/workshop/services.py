@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from icp_site.models import Membership, Organization
+from icp_site.models import Membership
 from portfolio.analysis import SelectionError, ThresholdError
 from portfolio.models import Dataset
-from profiles.models import ProfileVersion, Publication, Workshop, WorkshopStep
-from profiles.reviews import schedule
-from profiles.versions import signals
-from profiles.versions.diff import ContentError, empty_content, validate_content
+from profiles.models import Workshop, WorkshopStep
 from profiles.workshop import results, steps
-from profiles.workshop.draft import build as draft
 
 PRESETS_FROM_DATA = ("method", "thirds", "cumulative")
 
@@ -183,117 +177,4 @@ def _complete(number: int, inputs: dict, workshop, data) -> tuple[dict, bool]:
 # --------------------------------------------------------------------------- profile versions
 
 
-def next_review_proposal(organization, published_on: datetime.date) -> datetime.date:
-    """When the profile published on `published_on` should be reviewed.
-
-    The organisation's review cadence when set, else by maturity: 6 months for a young
-    company, 12 for a mature one.
-    """
-    months = organization.review_cadence_months or schedule.default_cadence(organization.maturity)
-    return schedule.proposed_review_date(published_on, cadence_months=months)
-
-
-def _content(inputs: dict) -> dict:
-    content = {**empty_content(), **{key: inputs[key] for key in empty_content() if key in inputs}}
-    try:
-        validate_content(content)
-    except ContentError as error:
-        raise ValidationError(str(error)) from error
-    return content
-
-
-def _next_number(organization) -> int:
-    # The organisation's row lock makes two saves at the same moment take turns.
-    Organization.objects.select_for_update().filter(pk=organization.pk).first()
-    last = ProfileVersion.objects.for_organization(organization).aggregate(last=Max("number"))
-    return (last["last"] or 0) + 1
-
-
-def profile_version_save(*, workshop: Workshop, user, note: str, content: dict | None = None):
-    """Save the workshop's step-6 profile as the organisation's next version (v1, v2, ...)."""
-    if content is None:
-        step = WorkshopStep.objects.filter(workshop=workshop, number=6).first()
-        content = step.inputs if step else {}
-    content = _content(content)
-    with transaction.atomic():
-        WorkshopStep.objects.filter(workshop=workshop, number=6).update(
-            done=True, updated_at=timezone.now()
-        )
-        return ProfileVersion.objects.create(
-            organization=workshop.organization,
-            number=_next_number(workshop.organization),
-            workshop=workshop,
-            dataset=workshop.dataset,
-            author=user,
-            note=note.strip(),
-            content=content,
-        )
-
-
-def profile_version_restore(*, version: ProfileVersion, user, note: str) -> ProfileVersion:
-    """Save an old version's content again as the newest version (the old one stays)."""
-    with transaction.atomic():
-        return ProfileVersion.objects.create(
-            organization=version.organization,
-            number=_next_number(version.organization),
-            workshop=version.workshop,
-            dataset=version.dataset,
-            author=user,
-            note=note.strip(),
-            content=version.content,
-            restored_from=version,
-        )
-
-
-def profile_version_publish(
-    *, version: ProfileVersion, user, next_review_date: datetime.date | None = None
-) -> Publication:
-    """Make `version` the organisation's current profile; send `profile_published` on commit."""
-    organization = version.organization
-    with transaction.atomic():
-        Organization.objects.select_for_update().filter(pk=organization.pk).first()
-        if ProfileVersion.objects.current(organization) == version:
-            raise ValidationError(
-                _("Version %(number)s is already the current profile.") % {"number": version.number}
-            )
-        today = timezone.localdate()
-        if next_review_date is None:
-            next_review_date = next_review_proposal(organization, today)
-        elif next_review_date <= today:
-            raise ValidationError({"next_review_date": _("The next review must be after today.")})
-        publication = Publication.objects.create(
-            organization=organization,
-            version=version,
-            published_by=user,
-            next_review_date=next_review_date,
-        )
-        transaction.on_commit(
-            lambda: signals.profile_published.send(
-                sender=ProfileVersion, version=version, publication=publication
-            )
-        )
-    return publication
-
-
 # --------------------------------------------------------------------------- step 6 draft
-
-
-def workshop_draft_save(
-    *, step: WorkshopStep, user, content: dict, version: int, reasons: dict, evidence
-) -> WorkshopStep:
-    """Save step 6's draft profile; the decision log records what changed, by whom and why."""
-    old = {**empty_content(), **step.inputs}
-    content = {**content, "decisions": []}
-    content["decisions"] = draft.record_decisions(
-        old,
-        content,
-        by=_display_name(user),
-        at=timezone.now().isoformat(timespec="seconds"),
-        reasons=reasons,
-        evidence=evidence,
-    )
-    return workshop_step_save(step=step, user=user, inputs=content, version=version)
-
-
-def _display_name(user) -> str:
-    return str(user) if user is not None else _("someone")

@@ -17,7 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect, retarget
 
 from icp_site.access import MemberRequest, leader_required, member_required
 from portfolio.analysis import GOALS
-from portfolio.frames.steps import metric_label
+from portfolio.frames.customers import column_label
 from profiles.models import Workshop
 from profiles.workshop import live, results, services, steps
 from profiles.workshop.draft import views as profile_views
@@ -242,7 +242,7 @@ def _step_context(request, workshop, step, data, *, form=None, conflict=False) -
         "previous_number": step.number - 1 if step.number > 1 else None,
         "next_number": step.number + 1 if step.number + 1 in steps.STEP_PAGES else None,
         "conflict": conflict,
-        "metric_label": metric_label(step1["metric"]),
+        "metric_label": column_label(step1["metric"]),
     }
 
 

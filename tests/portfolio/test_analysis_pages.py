@@ -16,12 +16,13 @@ from portfolio.analysis.scoring import ScoreParameter, value_score
 from portfolio.frames import customers as frames
 from portfolio.models import ScoringModel
 from portfolio.reports import results as analysis_services
-from portfolio.reports.exports import LISTS, xlsx_bytes
+from portfolio.reports.exports import LISTS
 from portfolio.reports.scoring_models import (
     scoring_model_columns,
     scoring_model_save,
     scoring_model_scores,
 )
+from portfolio.spreadsheets import xlsx_bytes
 from tests.factories import CustomerFactory, DatasetFactory
 
 pytestmark = pytest.mark.django_db

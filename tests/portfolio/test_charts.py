@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from portfolio.analysis import abc_classes, group_by_size, pareto
 from portfolio.charts import steps as charts
+from portfolio.charts.common import downsample
 
 BASIC_TRACE_TYPES = {"scatter", "bar", "pie"}
 
@@ -196,7 +197,7 @@ def test_column_names_are_escaped_in_titles_and_axes():
 
 @given(st.integers(0, 300_000), st.integers(2, 2_000))
 def test_downsampling_keeps_both_ends_and_respects_the_limit(n, limit):
-    positions = charts.downsample(n, limit)
+    positions = downsample(n, limit)
     assert len(positions) == min(n, limit)
     if n:
         assert positions[0] == 0 and positions[-1] == n - 1

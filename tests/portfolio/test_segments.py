@@ -10,14 +10,8 @@ from hypothesis import strategies as st
 
 from portfolio.analysis import abc_classes
 from portfolio.analysis.scoring import ScoreParameter, ScoringError, value_score
-from portfolio.analysis.segments import (
-    ACTIONS,
-    NO_OWNER,
-    TYPES,
-    customer_types,
-    rep_portfolios,
-    segment_summary,
-)
+from portfolio.analysis.segments import NO_OWNER, rep_portfolios, segment_summary
+from portfolio.analysis.types import ACTIONS, TYPES, customer_types
 
 
 def tenths(values) -> int:

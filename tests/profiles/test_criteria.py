@@ -11,14 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from profiles.versions.criteria import (
-    Criterion,
-    CriterionError,
-    criteria_from_dicts,
-    evaluate,
-    evaluate_frame,
-    result_columns,
-)
+from profiles.versions.criteria import Criterion, CriterionError, criteria_from_dicts
+from profiles.versions.evaluation import evaluate, evaluate_frame, result_columns
 
 
 def judge(operator, value, attribute_value, attribute="x"):

@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from icp_site.models import Maturity
 from portfolio.models import DatasetStatus
 from profiles.models import ReviewStatus, WorkshopStep
-from profiles.reviews import schedule
+from profiles.reviews import cadence, schedule
 from profiles.reviews import services as reviews
-from profiles.workshop.services import profile_version_publish
+from profiles.versions.services import profile_version_publish
 from tests.factories import (
     DatasetFactory,
     MembershipFactory,
@@ -166,7 +166,7 @@ def test_a_proposed_review_follows_a_change_of_cadence(team, django_capture_on_c
     )
     review = reviews.Review.objects.for_organization(team.organization).get()
     published_on = publication.published_at.astimezone(STOCKHOLM).date()
-    assert review.date == schedule.add_months(published_on, 24)
+    assert review.date == cadence.add_months(published_on, 24)
 
 
 def test_publishing_the_review_workshop_finishes_the_review_and_proposes_the_next(
@@ -238,12 +238,12 @@ def test_a_review_starts_on_a_list_the_admin_picks_but_not_another_organisations
 def test_the_banner_shows_a_review_from_its_first_reminder_day(team):
     review = _schedule(team)
     org = team.organization
-    assert reviews.banner_review(org, today=datetime.date(2027, 3, 14)) is None
-    assert reviews.banner_review(org, today=datetime.date(2027, 3, 15)).review == review
-    overdue = reviews.banner_review(org, today=datetime.date(2027, 4, 1))
+    assert schedule.banner_review(org, today=datetime.date(2027, 3, 14)) is None
+    assert schedule.banner_review(org, today=datetime.date(2027, 3, 15)).review == review
+    overdue = schedule.banner_review(org, today=datetime.date(2027, 4, 1))
     assert overdue.is_overdue
     reviews.review_cancel(review=review, user=team.admin.user)
-    assert reviews.banner_review(org, today=datetime.date(2027, 4, 1)) is None
+    assert schedule.banner_review(org, today=datetime.date(2027, 4, 1)) is None
 
 
 def test_the_schedule_lists_upcoming_and_past_reviews_and_the_proposal(
@@ -253,7 +253,7 @@ def test_the_schedule_lists_upcoming_and_past_reviews_and_the_proposal(
     done = _schedule(team, date=datetime.date(2027, 3, 10))
     reviews.review_cancel(review=done, user=team.admin.user)
     publication = _publish(team, django_capture_on_commit_callbacks)
-    result = reviews.review_schedule(team.organization, today=datetime.date(2027, 3, 1))
+    result = schedule.review_schedule(team.organization, today=datetime.date(2027, 3, 1))
     assert [row.review for row in result.past] == [done]
     assert result.publication == publication
     assert result.proposal.cadence_months == team.organization.review_cadence_months

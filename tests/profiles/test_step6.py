@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from icp_site.models import Maturity
 from profiles.models import ProfileVersion, Publication, WorkshopStep
-from profiles.reviews import schedule
-from profiles.workshop import services
+from profiles.reviews import cadence
+from profiles.versions import services as version_services
 from profiles.workshop.tables import services as table_services
 from tests.factories import profile_content
 from tests.profiles.tables_helpers import workshop_with_best_customers
@@ -182,7 +182,7 @@ def test_saving_a_version_and_publishing_it_from_the_pages(team, workshop):
     )
     assert step6(workshop).done
     page = client.get(reverse("profile_version", args=[1])).content.decode()
-    proposal = schedule.add_months(timezone.localdate(), 6)
+    proposal = cadence.add_months(timezone.localdate(), 6)
     assert f'value="{proposal.isoformat()}"' in page
     chosen = timezone.localdate() + datetime.timedelta(days=100)
     client.post(
@@ -196,7 +196,7 @@ def test_saving_a_version_and_publishing_it_from_the_pages(team, workshop):
 
 
 def test_the_history_diff_and_restore_pages(team, workshop):
-    first = services.profile_version_save(
+    first = version_services.profile_version_save(
         workshop=workshop, user=team.leader.user, note="v1", content=profile_content()
     )
     changed = profile_content(
@@ -211,7 +211,7 @@ def test_the_history_diff_and_restore_pages(team, workshop):
         ],
         traits=[],
     )
-    services.profile_version_save(
+    version_services.profile_version_save(
         workshop=workshop, user=team.leader.user, note="v2", content=changed
     )
     rep = team.client("rep")
@@ -229,7 +229,9 @@ def test_the_history_diff_and_restore_pages(team, workshop):
 
 
 def test_another_organisations_versions_are_404(team, workshop):
-    services.profile_version_save(workshop=workshop, user=None, note="", content=profile_content())
+    version_services.profile_version_save(
+        workshop=workshop, user=None, note="", content=profile_content()
+    )
     outsider = team.client("outsider")
     assert outsider.get(reverse("profile_version", args=[1])).status_code == 404
     assert outsider.get(reverse("profile_version_diff"), {"a": 1, "b": 1}).status_code == 404

@@ -9,9 +9,9 @@ from django.db import IntegrityError, connection, transaction
 
 from icp_site.models import Maturity
 from profiles.models import ImmutableVersion, ProfileVersion, Publication, organization_deletion
-from profiles.reviews import schedule
+from profiles.reviews import cadence
+from profiles.versions import services as version_services
 from profiles.versions import signals
-from profiles.workshop import services
 from tests.factories import (
     DatasetFactory,
     OrganizationFactory,
@@ -111,7 +111,7 @@ def test_a_dataset_a_version_refers_to_cannot_be_deleted(version):
 def test_an_organisation_with_versions_is_deleted_only_through_organization_deletion(team):
     org = OrganizationFactory()
     version = ProfileVersionFactory(workshop=WorkshopFactory(organization=org))
-    services.profile_version_publish(version=version, user=None)
+    version_services.profile_version_publish(version=version, user=None)
     with pytest.raises(IntegrityError), transaction.atomic():
         org.delete()
     with organization_deletion():
@@ -141,7 +141,7 @@ def test_versions_are_numbered_per_organisation(team):
 def test_saving_takes_the_step6_inputs_with_author_note_dataset_and_workshop(team):
     workshop = WorkshopFactory(organization=team.organization)
     workshop.steps.filter(number=6).update(inputs=profile_content())
-    version = services.profile_version_save(
+    version = version_services.profile_version_save(
         workshop=workshop, user=team.leader.user, note="  First draft  "
     )
     assert version.content == profile_content()
@@ -159,7 +159,7 @@ def test_content_outside_the_schema_is_refused(team):
         criteria=[{"segment": "maybe", "attribute": "x", "operator": "eq", "value": 1}]
     )
     with pytest.raises(ValidationError):
-        services.profile_version_save(workshop=workshop, user=None, note="", content=bad)
+        version_services.profile_version_save(workshop=workshop, user=None, note="", content=bad)
     assert not ProfileVersion.objects.exists()
 
 
@@ -174,7 +174,7 @@ def test_concurrent_saves_get_distinct_numbers():
         try:
             barrier.wait(timeout=10)
             numbers.append(
-                services.profile_version_save(
+                version_services.profile_version_save(
                     workshop=workshop, user=None, note="", content=profile_content()
                 ).number
             )
@@ -200,20 +200,20 @@ def test_concurrent_saves_get_distinct_numbers():
 def test_the_current_profile_is_the_newest_publication(team, version):
     org = team.organization
     assert ProfileVersion.objects.current(org) is None
-    services.profile_version_publish(version=version, user=team.leader.user)
+    version_services.profile_version_publish(version=version, user=team.leader.user)
     second = ProfileVersionFactory(workshop=version.workshop)
     assert ProfileVersion.objects.current(org) == version  # saved, not published
-    services.profile_version_publish(version=second, user=team.leader.user)
+    version_services.profile_version_publish(version=second, user=team.leader.user)
     assert ProfileVersion.objects.current(org) == second
-    services.profile_version_publish(version=version, user=team.leader.user)
+    version_services.profile_version_publish(version=version, user=team.leader.user)
     assert ProfileVersion.objects.current(org) == version
     assert ProfileVersion.objects.current(team.outsider.organization) is None
 
 
 def test_publishing_the_current_version_again_is_refused(team, version):
-    services.profile_version_publish(version=version, user=None)
+    version_services.profile_version_publish(version=version, user=None)
     with pytest.raises(ValidationError):
-        services.profile_version_publish(version=version, user=None)
+        version_services.profile_version_publish(version=version, user=None)
     assert Publication.objects.count() == 1
 
 
@@ -228,7 +228,9 @@ def test_publishing_sends_profile_published_on_commit(
     signals.profile_published.connect(receiver)
     try:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            publication = services.profile_version_publish(version=version, user=team.leader.user)
+            publication = version_services.profile_version_publish(
+                version=version, user=team.leader.user
+            )
         assert received == []  # nothing before the commit
         for callback in callbacks:
             callback()
@@ -242,7 +244,7 @@ def test_publishing_sends_profile_published_on_commit(
 
 def test_a_review_date_in_the_past_is_refused(version):
     with pytest.raises(ValidationError):
-        services.profile_version_publish(
+        version_services.profile_version_publish(
             version=version, user=None, next_review_date=datetime.date(2000, 1, 1)
         )
 
@@ -261,15 +263,15 @@ def test_a_review_date_in_the_past_is_refused(version):
 )
 def test_next_review_proposal(maturity, cadence, published, proposed):
     org = OrganizationFactory.build(maturity=maturity, review_cadence_months=cadence)
-    assert services.next_review_proposal(org, published) == proposed
+    assert version_services.next_review_proposal(org, published) == proposed
 
 
 def test_publishing_proposes_the_next_review_date(team, version):
     team.organization.maturity = Maturity.YOUNG
     team.organization.review_cadence_months = 6
     team.organization.save()
-    publication = services.profile_version_publish(version=version, user=None)
-    expected = schedule.add_months(publication.published_at.date(), 6)
+    publication = version_services.profile_version_publish(version=version, user=None)
+    expected = cadence.add_months(publication.published_at.date(), 6)
     assert abs((publication.next_review_date - expected).days) <= 1
 
 
@@ -278,10 +280,10 @@ def test_publishing_proposes_the_next_review_date(team, version):
 
 def test_restoring_creates_a_new_version_with_the_old_content(team, version):
     changed = profile_content(notes={"do-or-die": "Changed", "neutral": "", "do-not": ""})
-    second = services.profile_version_save(
+    second = version_services.profile_version_save(
         workshop=version.workshop, user=None, note="", content=changed
     )
-    restored = services.profile_version_restore(
+    restored = version_services.profile_version_restore(
         version=version, user=team.admin.user, note="Back to v1"
     )
     assert (restored.number, restored.content, restored.restored_from) == (

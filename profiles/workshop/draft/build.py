@@ -17,7 +17,7 @@ import pandas as pd
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.parsing.typed import parse_local_number
-from profiles.versions import criteria
+from profiles.versions import criteria, evaluation
 from profiles.versions.criteria import SEGMENTS, Criterion, CriterionError
 from profiles.versions.diff import criterion_key, empty_content
 from profiles.workshop.tables import columns as tables
@@ -326,7 +326,7 @@ LIST_LIMIT = 50
 def apply(
     content: dict, customers: pd.DataFrame, *, best_ids, today: dt.date
 ) -> Application | None:
-    """Segment every customer with criteria.evaluate_frame and count per segment.
+    """Segment every customer with evaluation.evaluate_frame and count per segment.
 
     `customers` has id, name, revenue, customer_since and the attributes the criteria read.
     """
@@ -334,7 +334,7 @@ def apply(
         found = criteria.criteria_from_dicts(content.get("criteria", []))
     except CriterionError:
         return None
-    result = criteria.evaluate_frame(found, customers)
+    result = evaluation.evaluate_frame(found, customers)
     segment = result["segment"].astype(str).to_numpy()
     revenue = pd.to_numeric(customers.get("revenue"), errors="coerce").fillna(0).to_numpy()
     total_revenue = revenue.sum()

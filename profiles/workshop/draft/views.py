@@ -15,12 +15,14 @@ from django.views.decorators.vary import vary_on_headers
 from icp_site.access import MemberRequest, leader_required
 from profiles.models import ProfileVersion, Workshop, WorkshopStep
 from profiles.versions import diff
+from profiles.versions import services as version_services
 from profiles.versions.criteria import OPERATORS, SEGMENTS
 from profiles.workshop import live, services, steps
 from profiles.workshop.draft import build as draft
 from profiles.workshop.draft import evidence as evidence_module
+from profiles.workshop.draft import services as draft_services
 from profiles.workshop.draft.evidence import Evidence
-from profiles.workshop.forms import parse_draft
+from profiles.workshop.draft.forms import parse_draft
 from profiles.workshop.pages import progress, workshop_of
 
 # --------------------------------------------------------------------------- step 6
@@ -126,7 +128,7 @@ def workshop_draft_save(request: MemberRequest, pk: int):
         version = -1
     if not errors:
         try:
-            services.workshop_draft_save(
+            draft_services.workshop_draft_save(
                 step=step,
                 user=request.user,
                 content=content,
@@ -180,7 +182,7 @@ def workshop_draft_rebuild(request: MemberRequest, pk: int):
 def profile_version_create(request: MemberRequest, pk: int):
     workshop = workshop_of(request, pk)
     try:
-        version = services.profile_version_save(
+        version = version_services.profile_version_save(
             workshop=workshop, user=request.user, note=request.POST.get("note", "")[:2000]
         )
     except ValidationError as error:

@@ -1,0 +1,125 @@
+"""TODO docstring."""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from pathlib import Path, PurePath
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.files.storage import FileSystemStorage
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from icp_site.access import MemberRequest, member_required
+from portfolio.imports.reading import ImportFileError, read_table
+from portfolio.spreadsheets import to_csv_bytes, to_xlsx_bytes
+from portfolio.uploads import previews
+from profiles.reps import fitcheck
+from profiles.reps.forms import (
+    ProspectMappingForm,
+    ProspectUploadForm,
+)
+from profiles.reps.pages import current_version, download, no_profile
+
+UPLOAD_SESSION_KEY = "prospect_upload"
+
+
+def _prospect_storage() -> FileSystemStorage:
+    """Where an uploaded prospect list waits for its mapping: the web host's temporary folder
+    (one file per member, replaced by their next upload; compose runs one web container)."""
+    return FileSystemStorage(location=Path(tempfile.gettempdir()) / "icp-prospects")
+
+
+def _stored_upload(request: MemberRequest) -> dict | None:
+    stored = request.session.get(UPLOAD_SESSION_KEY)
+    if not stored or stored.get("organization") != request.organization.pk:
+        return None
+    return stored
+
+
+def _store_prospects(request: MemberRequest, upload) -> None:
+    """Keep the uploaded list for the mapping step (the previous one of this member goes)."""
+    storage = _prospect_storage()
+    if old := _stored_upload(request):
+        storage.delete(old["path"])
+    suffix = PurePath(upload.name).suffix.casefold()
+    path = f"prospects/{request.organization.pk}/{request.user.pk}/{uuid.uuid4().hex}{suffix}"
+    path = storage.save(path, upload)
+    request.session[UPLOAD_SESSION_KEY] = {
+        "organization": request.organization.pk,
+        "path": path,
+        "name": PurePath(upload.name).name,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def fit_check_bulk(request: MemberRequest):
+    version = current_version(request)
+    if version is None:
+        return no_profile(request, _("Bulk fit check"))
+    form = ProspectUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            read_table(upload.read(), upload.name, max_rows=settings.IMPORT_MAX_ROWS)
+        except ImportFileError as error:
+            form.add_error("file", previews.file_error_text(error.code))
+        else:
+            upload.seek(0)
+            _store_prospects(request, upload)
+            return redirect("fit_check_bulk_mapping")
+    status = 400 if form.errors else 200
+    context = {"form": form, "version": version}
+    return render(request, "profiles/current/bulk_upload.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def fit_check_bulk_mapping(request: MemberRequest):
+    version = current_version(request)
+    stored = _stored_upload(request)
+    if version is None or stored is None:
+        messages.info(request, _("Upload a prospect list first."))
+        return redirect("fit_check_bulk")
+    storage = _prospect_storage()
+    try:
+        with storage.open(stored["path"], "rb") as handle:
+            raw = read_table(handle.read(), stored["name"], max_rows=settings.IMPORT_MAX_ROWS)
+    except (OSError, ImportFileError):
+        request.session.pop(UPLOAD_SESSION_KEY, None)
+        messages.error(request, _("The uploaded list is gone; upload it again."))
+        return redirect("fit_check_bulk")
+    attributes = fitcheck.attributes_for(version.content)
+    suggested = fitcheck.bulk_mapping(raw.columns, version.content)
+    initial = {f"map_{key}": header or "" for key, header in suggested.items()}
+    form = ProspectMappingForm(
+        request.POST or None, initial=initial, columns=raw.columns, attributes=attributes
+    )
+    if request.method == "POST" and form.is_valid():
+        result = fitcheck.bulk_check(
+            raw, form.mapping(), version.content, number_hint=form.number_hint()
+        )
+        file_format = form.cleaned_data["file_format"]
+        stem = PurePath(stored["name"]).stem
+        name = f"{stem}-fit-check-v{version.number}"
+        data = (
+            to_xlsx_bytes(result.table, sheet_name=_("Fit check"))
+            if file_format == "xlsx"
+            else to_csv_bytes(result.table)
+        )
+        return download(data, name, file_format)
+    context = {
+        "form": form,
+        "version": version,
+        "file_name": stored["name"],
+        "columns": raw.columns,
+        "row_count": len(raw.frame),
+        "sample": raw.frame.head(5).fillna("").to_numpy().tolist(),
+    }
+    return render(
+        request, "profiles/current/bulk_mapping.html", context, status=400 if form.errors else 200
+    )
