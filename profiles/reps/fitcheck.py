@@ -27,6 +27,7 @@ from portfolio.imports.mapping import FIELDS_BY_NAME, normalize_header, suggest_
 from portfolio.imports.reading import RawTable
 from portfolio.imports.validation import validate
 from portfolio.parsing.numbers import NumberFormat
+from profiles.versions import traits
 from profiles.versions.criteria import (
     MULTI_VALUED_ATTRIBUTES,
     NUMERIC_ATTRIBUTES,
@@ -34,7 +35,6 @@ from profiles.versions.criteria import (
     criteria_from_dicts,
 )
 from profiles.versions.evaluation import FitResult, evaluate, evaluate_frame, result_columns
-from profiles.workshop.tables import columns as tables
 
 SEGMENT_LABELS = {
     "do-or-die": pgettext_lazy("segment", "Do-or-die"),
@@ -114,11 +114,11 @@ def attributes_for(content: Mapping[str, Any]) -> list[Attribute]:
         if key not in found_attributes:
             found_attributes[key] = Attribute(key, str(label), kind, group, choices, key in used)
 
-    for column in tables.COMPANY_COLUMNS:
+    for column in traits.COMPANY_COLUMNS:
         add(column.key, column.label, column.kind, "company", column.choices)
     for key, (label, kind) in DEAL_FIELDS.items():
         add(key, label, kind, "deal")
-    for column in tables.BUYER_COLUMNS:
+    for column in traits.BUYER_COLUMNS:
         add(column.key, column.label, column.kind, "buyer", column.choices)
     trait_labels = {t["key"]: t.get("label") or t["key"] for t in content.get("traits", [])}
     for c in found:

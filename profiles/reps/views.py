@@ -20,7 +20,7 @@ from profiles.reps.forms import (
 )
 from profiles.reps.pages import SAVED_SHOWN, current_version, no_profile
 from profiles.versions.criteria import SEGMENTS
-from profiles.workshop.tables import columns as tables
+from profiles.versions.traits import trait_label
 
 # --------------------------------------------------------------------------- the one-pager
 
@@ -32,7 +32,7 @@ def _one_pager(version: ProfileVersion) -> dict:
     traits = [
         {
             **t,
-            "label": tables.trait_label(t.get("key", ""), t.get("label", "")),
+            "label": trait_label(t.get("key", ""), t.get("label", "")),
             "display": _trait_value(t.get("key"), t.get("value"), currency),
         }
         for t in content.get("traits", [])

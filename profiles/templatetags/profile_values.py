@@ -2,7 +2,7 @@
 
 from django import template
 
-from profiles.workshop.draft.build import value_text
+from profiles.versions.criteria import value_text
 
 register = template.Library()
 

@@ -43,6 +43,7 @@ from typing import Any
 
 import numpy as np
 from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 SEGMENTS = ("do-or-die", "neutral", "do-not")
 FIT_SEGMENTS = (*SEGMENTS, "unknown")  # what a fit check can answer
@@ -255,3 +256,37 @@ def read(value: Any, *, multi: bool = False) -> Reading:
 
 
 # --------------------------------------------------------------------------- results
+
+
+OPERATOR_LABELS = {
+    "eq": "=",
+    "ne": "≠",
+    "in": _("in"),
+    "not_in": _("not in"),
+    "gt": ">",
+    "gte": "≥",
+    "lt": "<",
+    "lte": "≤",
+    "between": _("between"),
+    "contains": _("contains"),
+}
+
+
+def _number_text(number: int | float) -> str:
+    # Plain digits (no 6e+07, no separators), so the form reads back what it shows.
+    if float(number).is_integer():
+        return str(int(number))
+    return f"{number:.6f}".rstrip("0").rstrip(".")
+
+
+def value_text(value: Any) -> str:
+    """A trait or criterion value as the form shows it (and parse_*_value reads back)."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        if len(value) == 2 and all(isinstance(v, int | float) for v in value):
+            return f"{_number_text(value[0])}–{_number_text(value[1])}"
+        return ", ".join(_number_text(v) if isinstance(v, int | float) else str(v) for v in value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _number_text(value)
+    return str(value)

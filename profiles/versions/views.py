@@ -12,11 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from icp_site.access import MemberRequest, leader_required, member_required
 from profiles.models import ProfileVersion, Publication
-from profiles.versions import diff, services
+from profiles.versions import criteria, diff, services
 from profiles.versions.criteria import SEGMENTS
 from profiles.versions.forms import PublishForm
-from profiles.workshop.draft import build as draft
-from profiles.workshop.tables import columns as tables
+from profiles.versions.traits import trait_label
 
 
 def _version(request: MemberRequest, number: int) -> ProfileVersion:
@@ -129,10 +128,10 @@ def profile_version_diff(request: MemberRequest):
 
 def _readable(content: dict) -> dict:
     """A version's content arranged for reading: relevant traits, criteria by segment."""
-    traits = [{**t, "label": tables.trait_label(t["key"], t["label"])} for t in content["traits"]]
+    traits = [{**t, "label": trait_label(t["key"], t["label"])} for t in content["traits"]]
     labels = {t["key"]: t["label"] for t in traits}
     return {
-        "traits": [{**t, "text": draft.value_text(t["value"])} for t in traits if t["relevant"]],
+        "traits": [{**t, "text": criteria.value_text(t["value"])} for t in traits if t["relevant"]],
         "dropped": [t for t in traits if not t["relevant"]],
         "segments": [
             {
@@ -140,9 +139,11 @@ def _readable(content: dict) -> dict:
                 "criteria": [
                     {
                         **c,
-                        "text": draft.value_text(c["value"]),
+                        "text": criteria.value_text(c["value"]),
                         "label": labels.get(c["attribute"], c["attribute"]),
-                        "operator_label": draft.OPERATOR_LABELS.get(c["operator"], c["operator"]),
+                        "operator_label": criteria.OPERATOR_LABELS.get(
+                            c["operator"], c["operator"]
+                        ),
                     }
                     for c in content["criteria"]
                     if c["segment"] == segment

@@ -19,11 +19,11 @@ from icp_site.access import MemberRequest, leader_required, member_required
 from portfolio.analysis import GOALS
 from portfolio.frames.customers import column_label
 from profiles.models import Workshop
+from profiles.versions import traits
 from profiles.workshop import live, results, services, steps
 from profiles.workshop.draft import views as profile_views
 from profiles.workshop.forms import Step1Form, Step2Form, Step3Form, WorkshopForm
 from profiles.workshop.pages import progress, step_of, workshop_of
-from profiles.workshop.tables import columns as tables
 from profiles.workshop.tables import views as table_views
 
 FORM_STEPS = (1, 2, 3)  # the steps saved by one form through workshop_step_save
@@ -85,8 +85,8 @@ def workshop_detail(request: MemberRequest, pk: int):
 def workshop_step(request: MemberRequest, pk: int, number: int):
     workshop = workshop_of(request, pk)
     step = step_of(workshop, number)
-    if number in tables.TABLE_OF_STEP:
-        return table_views.table_page(request, workshop, tables.TABLE_OF_STEP[number])
+    if number in traits.TABLE_OF_STEP:
+        return table_views.table_page(request, workshop, traits.TABLE_OF_STEP[number])
     if number == 6:
         return profile_views.step6_page(request, workshop, step)
     context = _step_context(request, workshop, step, results.WorkshopData(workshop))
@@ -262,7 +262,7 @@ def workshop_live(request: MemberRequest, pk: int, number: int):
     )
     if state is None or number not in (4, 5, 6):
         raise Http404
-    page = tables.TABLE_OF_STEP.get(number, f"step{number}")
+    page = traits.TABLE_OF_STEP.get(number, f"step{number}")
     etag = state.etag(page)
     if live.matches(request.headers.get("If-None-Match", ""), etag):
         response = HttpResponseNotModified()

@@ -14,7 +14,7 @@ from icp_site import l10n
 from icp_site.models import Role
 from portfolio.parsing.typed import parse_local_number
 from portfolio.reports.forms import ScoreForm
-from profiles.workshop.tables import columns as tables
+from profiles.versions import traits
 from tests.profiles.helpers import step, workshop_with_customers
 
 NBSP = "\u00a0"
@@ -137,12 +137,12 @@ def test_scoring_band_limits_and_weights_accept_a_decimal_comma_in_german():
 
 
 def test_a_number_cell_in_the_tables_reads_german_thousands_and_decimals():
-    column = tables.Column("employees", "Employees", "number")
+    column = traits.Column("employees", "Employees", "number")
     with translation.override("de"):
-        assert tables.clean_value(column, "1.234,5") == 1234.5
-        assert tables.clean_value(column, "12,5") == 12.5
+        assert traits.clean_value(column, "1.234,5") == 1234.5
+        assert traits.clean_value(column, "12,5") == 12.5
     with translation.override("en"):
-        assert tables.clean_value(column, "1,200") == 1200
+        assert traits.clean_value(column, "1,200") == 1200
 
 
 @pytest.mark.django_db

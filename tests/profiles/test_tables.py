@@ -9,7 +9,7 @@ from django.db import connection
 from django.urls import reverse
 
 from profiles.models import ProfileRow, Workshop, WorkshopStep, organization_deletion
-from profiles.workshop.tables import columns as tables
+from profiles.versions import traits
 from profiles.workshop.tables import services as table_services
 from tests.factories import OrganizationFactory
 from tests.profiles.tables_helpers import BEST, workshop_with_best_customers
@@ -274,7 +274,7 @@ def test_the_team_adds_and_removes_its_own_column(team, workshop):
 def test_a_duplicate_column_name_is_refused():
     existing = [{"key": "custom_1", "label": "Years", "kind": "number"}]
     with pytest.raises(ValidationError):
-        tables.custom_column("years", "text", existing)
+        traits.custom_column("years", "text", existing)
 
 
 def test_step4_can_be_skipped_with_a_reason(team, workshop):
@@ -324,7 +324,7 @@ def test_a_new_selection_in_step3_asks_the_edited_table_for_a_review(team, works
 def test_saved_trait_names_are_shown_in_the_readers_language():
     from django.utils import translation
 
-    from profiles.workshop.tables.columns import trait_label
+    from profiles.versions.traits import trait_label
 
     with translation.override("de"):
         german = translation.gettext("Industry")

@@ -14,26 +14,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.utils.translation import gettext_lazy as _
 
 from portfolio.parsing.typed import parse_local_number
-from profiles.versions import criteria, evaluation
+from profiles.versions import criteria, evaluation, traits
 from profiles.versions.criteria import SEGMENTS, Criterion, CriterionError
 from profiles.versions.diff import criterion_key, empty_content
-from profiles.workshop.tables import columns as tables
+from profiles.workshop.tables import summaries
 
-OPERATOR_LABELS = {
-    "eq": "=",
-    "ne": "≠",
-    "in": _("in"),
-    "not_in": _("not in"),
-    "gt": ">",
-    "gte": "≥",
-    "lt": "<",
-    "lte": "≤",
-    "between": _("between"),
-    "contains": _("contains"),
-}
 # A trait starts relevant when more than half of the best customers share its value, or when a
 # quarter do and that is at least LIFT times as common as in the whole portfolio: the team
 # switches the rest on where it knows better (and off where it does).
@@ -46,7 +33,7 @@ _RANGE = re.compile(r"^\s*([-+]?\d+(?:[.,]\d+)?)\s*(?:-|–|to|\.\.)\s*([-+]?\d+
 # --------------------------------------------------------------------------- from steps 4-5
 
 
-def suggested_value(summary: tables.Summary) -> Any:
+def suggested_value(summary: summaries.Summary) -> Any:
     """The value a trait starts with: the middle half for numbers, else the most common."""
     if summary.suggestion is None:
         return None
@@ -54,7 +41,7 @@ def suggested_value(summary: tables.Summary) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-def evidence_for(summary: tables.Summary | None, value: Any) -> dict | None:
+def evidence_for(summary: summaries.Summary | None, value: Any) -> dict | None:
     """Share among the best customers and lift of a trait's value, when the tables know it."""
     if summary is None or summary.suggestion is None:
         return None
@@ -84,7 +71,7 @@ def is_strong(share) -> bool:
     return share.lift is not None and share.lift >= LIFT and share.share >= NOTABLE_SHARE
 
 
-def criterion_for_trait(trait: dict, col: tables.Column | None) -> dict | None:
+def criterion_for_trait(trait: dict, col: traits.Column | None) -> dict | None:
     """The do-or-die criterion a relevant trait suggests (None when it suggests none)."""
     value = trait["value"]
     if value in (None, "", []):
@@ -109,7 +96,7 @@ def criterion_for_trait(trait: dict, col: tables.Column | None) -> dict | None:
         return None
 
 
-def draft_from_tables(summaries: dict[str, list[tables.Summary]], *, by: str, at: str) -> dict:
+def draft_from_tables(summaries: dict[str, list[summaries.Summary]], *, by: str, at: str) -> dict:
     """A first draft: every company and buyer trait with its suggested value, relevant when
     most best customers share it, and a do-or-die criterion for each relevant one; the decision
     log says the tables proposed them."""
@@ -178,7 +165,7 @@ def _number(text: str) -> int | float | None:
     return int(number) if number.is_integer() else number
 
 
-def parse_trait_value(text: str, col: tables.Column | None) -> Any:
+def parse_trait_value(text: str, col: traits.Column | None) -> Any:
     """A trait value as typed: "20-50" is a range for numbers, "IT, Telco" a list of texts."""
     text = " ".join(str(text or "").split())
     if not text:
@@ -205,26 +192,6 @@ def parse_criterion_value(text: str, operator: str) -> Any:
     if operator in ("gt", "gte", "lt", "lte") and (number := _number(text)) is not None:
         return number  # 12,5 typed in German
     return text
-
-
-def _number_text(number: int | float) -> str:
-    # Plain digits (no 6e+07, no separators), so the form reads back what it shows.
-    if float(number).is_integer():
-        return str(int(number))
-    return f"{number:.6f}".rstrip("0").rstrip(".")
-
-
-def value_text(value: Any) -> str:
-    """A trait or criterion value as the form shows it (and parse_*_value reads back)."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        if len(value) == 2 and all(isinstance(v, int | float) for v in value):
-            return f"{_number_text(value[0])}–{_number_text(value[1])}"
-        return ", ".join(_number_text(v) if isinstance(v, int | float) else str(v) for v in value)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return _number_text(value)
-    return str(value)
 
 
 def record_decisions(old: dict, new: dict, *, by: str, at: str, reasons: dict, evidence) -> list:

@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from portfolio.frames import steps as data
 from profiles.models import ProfileRow, Workshop, WorkshopStep
+from profiles.versions import traits
 from profiles.workshop.draft import build as draft
-from profiles.workshop.tables import columns as tables
 from profiles.workshop.tables import services as table_services
+from profiles.workshop.tables import summaries
 
 
 class Evidence:
@@ -18,27 +19,27 @@ class Evidence:
 
     def __init__(self, workshop: Workshop):
         self.workshop = workshop
-        self.by_table: dict[str, list[tables.Summary]] = {}
+        self.by_table: dict[str, list[summaries.Summary]] = {}
         self.rows: dict[str, list[ProfileRow]] = {}
-        for table in tables.TABLES:
-            step = WorkshopStep.objects.get(workshop=workshop, number=tables.STEP_OF_TABLE[table])
+        for table in traits.TABLES:
+            step = WorkshopStep.objects.get(workshop=workshop, number=traits.STEP_OF_TABLE[table])
             if table == "company" and step.inputs.get("skipped"):
                 self.rows[table] = []
                 self.by_table[table] = []
                 continue
-            cols = tables.columns(table, step.inputs)
+            cols = traits.columns(table, step.inputs)
             rows = table_services.profile_rows_sync(workshop=workshop, table=table)
             population = data.population_frame(
                 workshop.dataset, {c.key: c.customer_field for c in cols if c.customer_field}
             )
             self.rows[table] = rows
-            self.by_table[table] = tables.summarise(rows, cols, population)
+            self.by_table[table] = summaries.summarise(rows, cols, population)
         self.by_key = {s.column.key: s for items in self.by_table.values() for s in items}
 
     def __call__(self, key: str, value) -> dict | None:
         return draft.evidence_for(self.by_key.get(key), value)
 
-    def column(self, key: str) -> tables.Column | None:
+    def column(self, key: str) -> traits.Column | None:
         summary = self.by_key.get(key)
         return summary.column if summary else None
 

@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from icp_site.access import MemberRequest, leader_required
 from profiles.models import ProfileVersion, Workshop, WorkshopStep
-from profiles.versions import diff
+from profiles.versions import criteria, diff
 from profiles.versions import services as version_services
 from profiles.versions.criteria import OPERATORS, SEGMENTS
 from profiles.workshop import live, services, steps
@@ -38,7 +38,7 @@ def _step6_context(request, workshop, step, *, errors=None, posted=None, conflic
     traits = [
         {
             **trait,
-            "text": draft.value_text(trait["value"]),
+            "text": criteria.value_text(trait["value"]),
             "evidence": evidence(trait["key"], trait["value"]),
         }
         for trait in content["traits"]
@@ -48,7 +48,7 @@ def _step6_context(request, workshop, step, *, errors=None, posted=None, conflic
         {
             **item,
             "index": i,
-            "text": draft.value_text(item["value"]),
+            "text": criteria.value_text(item["value"]),
             "label": labels.get(item["attribute"], item["attribute"]),
         }
         for i, item in enumerate(content["criteria"])
@@ -75,7 +75,7 @@ def _step6_context(request, workshop, step, *, errors=None, posted=None, conflic
             for segment in SEGMENTS
         ],
         "attributes": attributes,
-        "operators": [(op, draft.OPERATOR_LABELS[op]) for op in OPERATORS],
+        "operators": [(op, criteria.OPERATOR_LABELS[op]) for op in OPERATORS],
         "application": evidence_module.application(workshop, content, evidence),
         "decisions": list(reversed(content["decisions"])),
         "errors": errors or [],

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from portfolio.models import Customer
 from profiles.models import ProfileRow, Workshop, WorkshopStep
-from profiles.workshop.tables import columns as tables
+from profiles.versions import traits
 
 
 class StaleCell(Exception):
@@ -49,7 +49,7 @@ def profile_rows_sync(*, workshop: Workshop, table: str) -> list[ProfileRow]:
     """Make sure every best customer has its row, prefilled from the customer list; return the
     rows of the current selection in its order (rows of customers no longer selected are kept,
     not shown, so going back to an earlier selection loses nothing)."""
-    if table not in tables.TABLES:
+    if table not in traits.TABLES:
         raise ValueError(f"Unknown table {table!r}")
     chosen = selection(workshop)
     existing = {
@@ -87,11 +87,11 @@ def profile_rows_sync(*, workshop: Workshop, table: str) -> list[ProfileRow]:
 
 def _prefill(table: str, customer: Customer) -> dict:
     values = {}
-    for col in tables.BUILT_IN[table]:
+    for col in traits.BUILT_IN[table]:
         raw = getattr(customer, col.customer_field) if col.customer_field else None
         if raw in (None, ""):
             raw = (customer.extra or {}).get(col.key)
-        value = tables.prefill_value(col, raw)
+        value = traits.prefill_value(col, raw)
         if value is not None:
             values[col.key] = value
     return values
@@ -101,10 +101,10 @@ def profile_cell_save(
     *, row: ProfileRow, column: str, value, version: int, user, inputs: dict | None = None
 ) -> ProfileRow:
     """Save one cell; refuse a stale `version` (StaleCell) unless the value is the same anyway."""
-    col = tables.column(row.table, column, inputs)
+    col = traits.column(row.table, column, inputs)
     if col is None:
         raise ValidationError(_("This column does not exist (any more)."))
-    cleaned = tables.clean_value(col, value)
+    cleaned = traits.clean_value(col, value)
     with transaction.atomic():
         current = ProfileRow.objects.select_for_update().get(pk=row.pk)
         if current.values.get(column) == cleaned:
@@ -120,7 +120,7 @@ def profile_cell_save(
         current.save(update_fields=["values", "cell_versions", "updated_by", "updated_at"])
         # The step has been worked on: a later change of the best customers asks for a review.
         WorkshopStep.objects.filter(
-            workshop_id=current.workshop_id, number=tables.STEP_OF_TABLE[current.table], version=0
+            workshop_id=current.workshop_id, number=traits.STEP_OF_TABLE[current.table], version=0
         ).update(version=1, updated_at=timezone.now())
         _touch(current.workshop_id)
     return current
@@ -128,7 +128,7 @@ def profile_cell_save(
 
 def _table_step(workshop: Workshop, table: str) -> WorkshopStep:
     return WorkshopStep.objects.select_for_update().get(
-        workshop=workshop, number=tables.STEP_OF_TABLE[table]
+        workshop=workshop, number=traits.STEP_OF_TABLE[table]
     )
 
 
@@ -137,7 +137,7 @@ def profile_table_column_add(*, workshop: Workshop, table: str, label: str, kind
     with transaction.atomic():
         step = _table_step(workshop, table)
         existing = list(step.inputs.get("columns", []))
-        existing.append(tables.custom_column(label, kind, existing))
+        existing.append(traits.custom_column(label, kind, existing))
         step.inputs = {**step.inputs, "columns": existing}
         step.version += 1
         step.updated_by = user

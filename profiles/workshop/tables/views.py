@@ -26,22 +26,23 @@ from icp_site.access import MemberRequest, leader_required
 from portfolio.frames import cache as frame_cache
 from portfolio.frames import steps as data
 from profiles.models import ProfileRow, Workshop, WorkshopStep
+from profiles.versions import traits
 from profiles.workshop import live, steps
 from profiles.workshop.pages import progress, workshop_of
-from profiles.workshop.tables import columns as tables
 from profiles.workshop.tables import services as table_services
+from profiles.workshop.tables import summaries
 
 TEMPLATE = "profiles/table_step.html"
 
 
 def _table(table: str) -> str:
-    if table not in tables.TABLES:
+    if table not in traits.TABLES:
         raise Http404
     return table
 
 
 def _step(workshop: Workshop, table: str) -> WorkshopStep:
-    return get_object_or_404(WorkshopStep, workshop=workshop, number=tables.STEP_OF_TABLE[table])
+    return get_object_or_404(WorkshopStep, workshop=workshop, number=traits.STEP_OF_TABLE[table])
 
 
 # --------------------------------------------------------------------------- building the table
@@ -53,7 +54,7 @@ class Cell:
     def __init__(self, workshop, row, col, *, editing=False, conflict=None, error=None, mine=None):
         self.row, self.col = row, col
         self.value = row.values.get(col.key)
-        self.text = tables.display(col, self.value)
+        self.text = traits.display(col, self.value)
         self.version = row.cell_version(col.key)
         self.editing = editing
         self.conflict = conflict  # a refused save: the teammate's value and the editor's
@@ -62,11 +63,11 @@ class Cell:
         if conflict:
             self.conflict_by = str(row.updated_by) if row.updated_by_id else ""
             self.conflict_text = self.text or _("(empty)")
-            self.mine_display = tables.display(col, self.mine) or _("(empty)")
+            self.mine_display = traits.display(col, self.mine) or _("(empty)")
         self.id = f"c-{row.pk}-{col.key}"
         self.key = f"{row.pk}:{col.key}"
         self.url = reverse("profile_cell", args=[workshop.pk, row.table, row.pk, col.key])
-        number = tables.STEP_OF_TABLE[row.table]
+        number = traits.STEP_OF_TABLE[row.table]
         self.step_url = reverse("workshop_step", args=[workshop.pk, number]) + f"#{self.id}"
 
     @property
@@ -83,7 +84,7 @@ class Cell:
 
     @property
     def colour(self) -> str | None:
-        return tables.DISC_COLOURS.get(self.value) if self.col.key == "disc" else None
+        return traits.DISC_COLOURS.get(self.value) if self.col.key == "disc" else None
 
 
 def _structure(rows, cols) -> str:
@@ -108,7 +109,7 @@ def _summarise(workshop, rows, cols):
     population = data.population_frame(
         workshop.dataset, {c.key: c.customer_field for c in cols if c.customer_field}
     )
-    return tables.summarise(rows, cols, population)
+    return summaries.summarise(rows, cols, population)
 
 
 _SUMMARIES = frame_cache.Memo(32)
@@ -120,7 +121,7 @@ def _context(request, workshop, table, *, editing=(), special=None) -> dict:
 
     step = _step(workshop, table)
     inputs = {**steps.default_inputs(step.number), **step.inputs}
-    cols = tables.columns(table, inputs)
+    cols = traits.columns(table, inputs)
     # Rows first (the first visitor creates them, which is a change), then the revision the
     # page's ETag names, then the rows as shown: what is shown is never older than the ETag.
     table_services.profile_rows_sync(workshop=workshop, table=table)
@@ -135,7 +136,7 @@ def _context(request, workshop, table, *, editing=(), special=None) -> dict:
             or Cell(workshop, row, c, editing=f"{row.pk}:{c.key}" in editing)
             for c in cols
         ]
-    number = tables.STEP_OF_TABLE[table]
+    number = traits.STEP_OF_TABLE[table]
     return {
         "workshop": workshop,
         "step": step,
@@ -219,10 +220,10 @@ def profile_cell(request: MemberRequest, pk: int, table: str, row: int, column: 
     table = _table(table)
     row = _row(workshop, table, row)
     inputs = _step(workshop, table).inputs
-    col = tables.column(table, column, inputs)
+    col = traits.column(table, column, inputs)
     if col is None:
         raise Http404
-    step_url = reverse("workshop_step", args=[workshop.pk, tables.STEP_OF_TABLE[table]])
+    step_url = reverse("workshop_step", args=[workshop.pk, traits.STEP_OF_TABLE[table]])
     if request.method == "GET":
         if not request.htmx:
             return redirect(f"{step_url}?edit={row.pk}:{col.key}#c-{row.pk}-{col.key}")
@@ -244,7 +245,7 @@ def profile_cell(request: MemberRequest, pk: int, table: str, row: int, column: 
             col,
             editing=True,
             conflict=True,
-            mine=tables.clean_value(col, posted),
+            mine=traits.clean_value(col, posted),
         )
         return _cell_response(request, workshop, table, cell, status=409)
     except ValidationError as error:
@@ -264,7 +265,7 @@ def _cell_response(request, workshop, table, cell, *, status=200, summaries=Fals
     response = render(request, f"{TEMPLATE}#cell", context)
     if summaries:
         step = _step(workshop, table)
-        cols = tables.columns(table, step.inputs)
+        cols = traits.columns(table, step.inputs)
         rows = list(ProfileRow.objects.filter(workshop=workshop, table=table))
         chosen = set(table_services.selection(workshop))
         rows = [row for row in rows if row.customer_id in chosen]
@@ -297,7 +298,7 @@ def profile_table_column_add(request: MemberRequest, pk: int, table: str):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The column was added."))
-    return redirect("workshop_step", pk=workshop.pk, number=tables.STEP_OF_TABLE[table])
+    return redirect("workshop_step", pk=workshop.pk, number=traits.STEP_OF_TABLE[table])
 
 
 @require_POST
@@ -309,7 +310,7 @@ def profile_table_column_remove(request: MemberRequest, pk: int, table: str, col
         workshop=workshop, table=table, key=column, user=request.user
     )
     messages.success(request, _("The column was removed; its cells are kept."))
-    return redirect("workshop_step", pk=workshop.pk, number=tables.STEP_OF_TABLE[table])
+    return redirect("workshop_step", pk=workshop.pk, number=traits.STEP_OF_TABLE[table])
 
 
 @require_POST
@@ -317,7 +318,7 @@ def profile_table_column_remove(request: MemberRequest, pk: int, table: str, col
 def workshop_table_done(request: MemberRequest, pk: int, table: str):
     workshop = workshop_of(request, pk)
     table = _table(table)
-    number = tables.STEP_OF_TABLE[table]
+    number = traits.STEP_OF_TABLE[table]
     action = request.POST.get("action", "done")
     try:
         if action == "reopen":

@@ -13,14 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import pandas as pd
 from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.parsing.typed import parse_local_number
-from profiles.workshop.tables import summaries
 
 TABLES = ("company", "buyer")
 STEP_OF_TABLE = {"company": 4, "buyer": 5}
@@ -273,41 +271,3 @@ def display(col: Column, value: Any) -> str:
 
 
 # --------------------------------------------------------------------------- summaries
-
-
-@dataclass(frozen=True)
-class Summary:
-    """What the table shows under one column."""
-
-    column: Column
-    summary: summaries.ColumnSummary
-    suggestion: summaries.ValueShare | None
-
-    @property
-    def value_text(self) -> str:
-        if self.suggestion is None:
-            return ""
-        value = self.suggestion.value
-        if isinstance(value, tuple):
-            low, high = value
-            return f"{display(self.column, low)}–{display(self.column, high)}"
-        return display(self.column, value)
-
-    @property
-    def colour(self) -> str | None:
-        if self.column.key == "disc" and self.suggestion is not None:
-            return DISC_COLOURS.get(str(self.suggestion.value))
-        return None
-
-
-def rows_frame(rows, cols: tuple[Column, ...]) -> pd.DataFrame:
-    """The cells of the rows as a DataFrame, one column per table column."""
-    records = [{c.key: row.values.get(c.key) for c in cols} for row in rows]
-    return pd.DataFrame(records, columns=[c.key for c in cols], dtype=object)
-
-
-def summarise(rows, cols: tuple[Column, ...], population: pd.DataFrame | None) -> list[Summary]:
-    """The summary under every column (mode, middle half, lift against the whole portfolio)."""
-    frame = rows_frame(rows, cols)
-    found = summaries.suggest_profile(frame, population, {c.key: c.summary_kind for c in cols})
-    return [Summary(c, found[c.key], found[c.key].suggestion) for c in cols]
