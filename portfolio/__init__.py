@@ -1,0 +1,2 @@
+"""Customer data and its analyses: imports, datasets, frames, the pure analyses, charts and the
+analysis pages. May import icp_site; never profiles."""

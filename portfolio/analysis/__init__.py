@@ -1,4 +1,6 @@
-"""Portfolio analysis for the Target Customer Profile method (steps 1-3 and ABC analysis).
+"""Portfolio analysis for the Target Customer Profile method: steps 1-3 and ABC here, the value
+score (`scoring`), the four customer types (`types`), portfolios per rep and segments
+(`segments`). Imports nothing of the project.
 
 Plain functions over pandas DataFrames that return small frozen dataclasses; no ORM, request or
 template code. A customer frame may lack any column; missing values are reported, never guessed.

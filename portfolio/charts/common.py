@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""The house look of every chart: layout, colours, escaping, hover texts, downsampling."""
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
 """Plotly figures of the portfolio analysis pages (ABC, value score, four types, reps, segments).
 
-Same conventions as ``portfolio.charts.steps`` (JSON-ready dicts, only scatter and bar traces for the
-basic plotly.js bundle, data-derived text through ``esc``, labels translated at call time, at
-most a couple of thousand points per figure) and the same look: the base layout is taken from
-``portfolio.charts.steps`` once. The traces are written as plain dicts rather than plotly
-``graph_objects``, whose validation costs about 100 ms for a thousand-point figure: too much
-for a page that must answer within 300 ms.
+Same conventions as ``portfolio.charts.steps`` (JSON-ready dicts, only scatter and bar traces
+for the basic plotly.js bundle, data-derived text through ``esc``, labels translated at call
+time, at most a couple of thousand points per figure) and the same look: the base layout is
+taken from ``portfolio.charts.common`` once. The traces are written as plain dicts rather than
+plotly ``graph_objects``, whose validation costs about 100 ms for a thousand-point figure: too
+much for a page that must answer within 300 ms.
 """
 
 from __future__ import annotations

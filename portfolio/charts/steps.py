@@ -1,4 +1,4 @@
-"""Plotly figures for the portfolio analysis, returned as JSON-ready dicts.
+"""Plotly figures of the method's steps 1-3 and the ABC analysis, returned as JSON-ready dicts.
 
 Every function returns ``{"data": [...], "layout": {...}}`` with plain Python lists and numbers,
 ready for ``json.dumps`` or Django's ``json_script`` (rendered by static/js/charts.js with the

@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""Forms of the customer pages: the list's search, filters and sort, and the period."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""Writes of datasets after the import: re-aggregation over another period, deletion."""
 
 from django.db import connection, models, transaction
 

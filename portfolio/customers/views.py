@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""Customer pages: the datasets, the customer list, one dataset, its deletion and period."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator

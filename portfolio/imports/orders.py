@@ -1,4 +1,5 @@
-"""TODO docstring."""
+"""Order-level imports: the periods an order list adds up over, and the aggregation per
+customer (one SQL statement)."""
 
 import datetime as dt
 import re

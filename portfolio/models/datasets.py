@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""Datasets (one import each) of customers, and the order rows of order-level imports."""
 
 from django.conf import settings
 from django.db import models

@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""A saved customer-value scoring model: parameters, weights, directions and bands."""
 
 from django.conf import settings
 from django.db import models

@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""Uploaded files on their way to a dataset: state, phase, mapping options and the report."""
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage

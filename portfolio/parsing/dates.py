@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""Vectorised date parsing: ISO, local day/month orders, Chinese dates and Excel serials."""
 
 import numpy as np
 import pandas as pd

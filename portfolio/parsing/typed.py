@@ -1,4 +1,5 @@
-"""TODO docstring."""
+"""Numbers typed by a member in their language (12,5 or 1.234,5 in German), and form fields
+that read them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""What every parser shares: a column's distinct values parsed once, and cleaned text."""
 
 import operator
 

@@ -276,6 +276,6 @@ def types_options(data: dict, models) -> dict:
     }
 
 
-def scoring_models(organization):
+def saved_scoring_models(organization):
     """The organisation's saved scoring models, for the choices."""
     return list(ScoringModel.objects.for_organization(organization))

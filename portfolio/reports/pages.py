@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""What every analysis page shares: the dataset chosen, pagination, the page or its partial."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The analysis pages' reads: from the chosen options to the results a page, an export and the
-benchmark share. Each function loads only the columns it needs (portfolio.frames.customers) and calls the
-plain analysis functions; nothing here renders or writes.
+benchmark share. Each function loads only the columns it needs (portfolio.frames.customers)
+and calls the plain analysis functions; nothing here renders or writes.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""The value-score page and the saved scoring models."""
 
 from __future__ import annotations
 
@@ -17,12 +17,12 @@ from portfolio.charts import reports as portfolio_charts
 from portfolio.frames import customers as frames
 from portfolio.models import ScoringModel
 from portfolio.reports import results as services
-from portfolio.reports import scoring_models as scoring_services
+from portfolio.reports import scoring_models
 from portfolio.reports.forms import (
     ScoreForm,
     ScoringModelSaveForm,
     saved_model_choice,
-    scoring_models,
+    saved_scoring_models,
 )
 from portfolio.reports.pages import base_context, dataset_and_choices, paginate, show
 from portfolio.reports.scoring_models import scoring_model_parameters
@@ -50,7 +50,7 @@ def _score_form(request, dataset, columns, models):
 @vary_on_headers("HX-Request")
 def scores(request: MemberRequest):
     dataset, datasets = dataset_and_choices(request)
-    models = scoring_models(request.organization)
+    models = saved_scoring_models(request.organization)
     columns = frames.numeric_columns(dataset)
     form, model = _score_form(request, dataset, columns, models) if dataset else (None, None)
     context = base_context(request, dataset, datasets, form, "scores")
@@ -120,7 +120,7 @@ def scoring_model_save(request: MemberRequest):
     form = ScoringModelSaveForm(request.POST, columns=columns)
     if form.is_valid():
         try:
-            model = scoring_services.scoring_model_save(
+            model = scoring_models.scoring_model_save(
                 organization=request.organization,
                 user=request.user,
                 name=form.cleaned_data["name"],
@@ -134,7 +134,7 @@ def scoring_model_save(request: MemberRequest):
             query = urlencode({"dataset": dataset.pk, "model": model.pk})
             return redirect(f"{reverse('analysis_scores')}?{query}")
     context = base_context(request, dataset, datasets, form, "scores")
-    context["models"] = _model_rows(scoring_models(request.organization), columns)
+    context["models"] = _model_rows(saved_scoring_models(request.organization), columns)
     return render(request, "portfolio/analysis/scores.html", context, status=400)
 
 
@@ -142,7 +142,7 @@ def scoring_model_save(request: MemberRequest):
 @leader_required
 def scoring_model_delete(request: MemberRequest, pk: int):
     model = get_object_or_404(ScoringModel.objects.for_organization(request.organization), pk=pk)
-    scoring_services.scoring_model_delete(scoring_model=model)
+    scoring_models.scoring_model_delete(scoring_model=model)
     messages.success(request, _("Scoring model “%(name)s” deleted.") % {"name": model.name})
     query = urlencode({"dataset": request.POST["dataset"]}) if "dataset" in request.POST else ""
     return redirect(f"{reverse('analysis_scores')}?{query}")

@@ -27,7 +27,7 @@ from portfolio.reports.forms import (
     SegmentsForm,
     TypesForm,
     saved_model_choice,
-    scoring_models,
+    saved_scoring_models,
     types_options,
 )
 from portfolio.reports.pages import PER_PAGE, base_context, dataset_and_choices, paginate, show
@@ -92,7 +92,7 @@ def _abc_results(dataset, data, columns) -> dict:
 @vary_on_headers("HX-Request")
 def types(request: MemberRequest):
     dataset, datasets = dataset_and_choices(request)
-    models = scoring_models(request.organization)
+    models = saved_scoring_models(request.organization)
     columns = frames.numeric_columns(dataset)
     form = TypesForm(request.GET, columns=columns, models=models) if dataset else None
     context = base_context(request, dataset, datasets, form, "types")
@@ -151,7 +151,7 @@ def _types_results(dataset, data, columns, models) -> dict:
 @vary_on_headers("HX-Request")
 def reps(request: MemberRequest):
     dataset, datasets = dataset_and_choices(request)
-    models = scoring_models(request.organization)
+    models = saved_scoring_models(request.organization)
     form = RepsForm(request.GET, models=models) if dataset else None
     context = base_context(request, dataset, datasets, form, "reps")
     if form is not None and form.is_valid():
@@ -243,7 +243,7 @@ def export(request: MemberRequest):
     name = request.GET.get("list", "")
     if kind not in dict(EXPORT_FORMATS) or name not in exports.LISTS:
         raise Http404
-    models = scoring_models(request.organization)
+    models = saved_scoring_models(request.organization)
     try:
         frame = exports.LISTS[name](request, dataset, models)
     except exports.InvalidOptions as error:

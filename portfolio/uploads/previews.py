@@ -34,7 +34,8 @@ WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 PREVIEW_ROWS = 10
 _AMBIGUOUS_DATE = re.compile(r"^\s*\d{1,2}[/-]\d{1,2}[/-]\d{2,4}")
 
-# The sentences of portfolio.imports.reading.MESSAGES and portfolio.imports.validation.REASONS, translated.
+# The sentences of portfolio.imports.reading.MESSAGES and portfolio.imports.validation.REASONS,
+# translated.
 FILE_ERRORS = {
     "unsupported_type": gettext_lazy(
         "Please upload a CSV, Excel (.xlsx) or OpenDocument (.ods) file."

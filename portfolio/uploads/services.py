@@ -1,6 +1,6 @@
 """Uploaded files on their way to a dataset: keep, clean up, discard, sample, run with progress.
 
-The import itself (checks, COPY) is portfolio.imports.pipeline.dataset_import.
+The import itself (validation, COPY) is portfolio.imports.pipeline.dataset_import.
 """
 
 import datetime as dt

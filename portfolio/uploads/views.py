@@ -1,4 +1,4 @@
-"""Customer pages: the datasets, the customer list, and the import (upload, mapping, problems)."""
+"""The import pages: upload, mapping (with the sample), progress and problems, confirm, discard."""
 
 from django.conf import settings
 from django.contrib import messages

@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""A fit check a rep kept, with the version that judged it."""
 
 from django.conf import settings
 from django.db import models

@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""Reviews of the profile and the reminders planned for them."""
 
 from django.conf import settings
 from django.db import models

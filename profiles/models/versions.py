@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""Profile versions (immutable, numbered per organisation) and their publications."""
 
 from contextlib import contextmanager
 
@@ -36,7 +36,7 @@ class ProfileVersionQuerySet(OrganizationQuerySet):
 
 
 class ProfileVersion(models.Model):
-    """An immutable snapshot of a profile (content schema: profiles.versions.diff), numbered per org.
+    """An immutable snapshot of a profile (schema: profiles.versions.diff), numbered per org.
 
     Immutable three times over: `save()` refuses an existing row, `delete()` and the queryset's
     `update()`/`delete()` refuse, and a PostgreSQL trigger (migration 0002) refuses UPDATE and

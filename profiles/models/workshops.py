@@ -1,4 +1,5 @@
-"""TODO docstring."""
+"""The workshop: a team walks the six steps of the method on one dataset; the company and
+buyer rows of steps 4-5 and who is present."""
 
 from django.conf import settings
 from django.db import models

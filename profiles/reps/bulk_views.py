@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""The bulk fit check: a prospect file uploaded, its columns mapped, every row judged."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""What the reps' pages share: the current profile, the page without one, a file download."""
 
 from __future__ import annotations
 

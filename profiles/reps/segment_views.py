@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""The reps' segment lists: every customer with its segment, filtered, and their exports."""
 
 from __future__ import annotations
 

@@ -1,11 +1,10 @@
 from django.urls import path
 
-from profiles.reps import bulk_views, segment_views
-from profiles.reps import views as rep_views
+from profiles.reps import bulk_views, segment_views, views
 
 urlpatterns = [
-    path("", rep_views.current_profile, name="current_profile"),
-    path("fit-check/", rep_views.fit_check, name="fit_check"),
+    path("", views.current_profile, name="current_profile"),
+    path("fit-check/", views.fit_check, name="fit_check"),
     path("fit-check/bulk/", bulk_views.fit_check_bulk, name="fit_check_bulk"),
     path(
         "fit-check/bulk/mapping/", bulk_views.fit_check_bulk_mapping, name="fit_check_bulk_mapping"

@@ -1,4 +1,4 @@
-"""The reps' pages: the current profile, the fit check (one and bulk), segment lists, exports."""
+"""The reps' pages: the current profile (one-pager) and the fit check of one prospect."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Forms of the Reviews pages; the rules live in profiles.reviews.services and profiles.reviews.cadence."""
+"""Forms of the Reviews pages; the rules live in profiles.reviews.services and .cadence."""
 
 from django import forms
 from django.contrib.auth import get_user_model

@@ -1,4 +1,5 @@
-"""TODO docstring."""
+"""The organisation's review schedule (reads): the proposal, the reviews with their state, the
+banner, and who attends by default."""
 
 from __future__ import annotations
 

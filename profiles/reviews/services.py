@@ -1,7 +1,8 @@
-"""Reviews of the profile: reads (the schedule, the banner) and writes (schedule, move, start).
+"""Writes of reviews: the organisation's settings, schedule, move, cancel, start, publication.
 
-The dates themselves are pure functions in `profiles.reviews.cadence`; the reminders' sending lives in
-`profiles.reviews.reminders` and runs in the worker (`profiles.reviews.tasks`).
+The reads are in `profiles.reviews.schedule`; the dates themselves are pure functions in
+`profiles.reviews.cadence`; the reminders' sending lives in `profiles.reviews.reminders` and
+runs in the worker (`profiles.reviews.tasks`).
 """
 
 from __future__ import annotations

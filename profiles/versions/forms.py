@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""The publish form of a profile version."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

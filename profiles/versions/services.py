@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""Writes of profile versions: save the draft as the next version, restore, publish."""
 
 from __future__ import annotations
 

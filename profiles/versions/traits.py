@@ -1,4 +1,6 @@
-"""The company table (step 4) and the buyer table (step 5): columns, cell values, summaries.
+"""The traits a profile speaks of: the columns of the company table (step 4) and the buyer
+table (step 5), their labels, allowed values and how a cell reads; the summaries under the
+tables are in profiles.workshop.tables.summaries.
 
 Every best customer of step 3 gets one row per table (profiles.models.ProfileRow). A column is
 defined once here: its label, what a cell may hold, how the summary under it counts, and the

@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""Profile versions: the history, one version, the diff of two, publish and restore."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Forms that parse the workshop pages' posts; the rules themselves live in profiles.workshop.steps."""
+"""Forms that parse the posts of steps 1-3; the rules themselves live in profiles.workshop.steps."""
 
 from django import forms
 from django.contrib.auth import get_user_model

@@ -1,4 +1,4 @@
-"""Writes of the workshop: create one, save a step's inputs, save and publish profile versions."""
+"""Writes of the workshop: create one, save a step's inputs, mark a step reviewed."""
 
 from __future__ import annotations
 

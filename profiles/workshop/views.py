@@ -1,5 +1,5 @@
-"""Workshop pages: the list, a new workshop, and the steps (1-3 here; 4-5 in table_views, 6 in
-profile_views)."""
+"""Workshop pages: the list, a new workshop, steps 1-3, and the two entry points every step shares:
+the step page (steps 4-5 in tables.views, 6 in draft.views) and the live poll."""
 
 from __future__ import annotations
 

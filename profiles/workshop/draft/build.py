@@ -1,8 +1,8 @@
 """Step 6: the draft profile built from steps 4-5, what the team posts, the decision log, and
 what the draft means when applied to the customer list.
 
-The draft is the content of a profile version (schema in profiles.versions.diff) kept in the inputs of
-step 6 until the team saves it as a version. Plain functions: no ORM, no request.
+The draft is the content of a profile version (schema in profiles.versions.diff) kept in the
+inputs of step 6 until the team saves it as a version. Plain functions: no ORM, no request.
 """
 
 from __future__ import annotations

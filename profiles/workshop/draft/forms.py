@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""Step 6's post read into a draft profile: traits, criteria, notes and the reasons given."""
 
 from profiles.versions.criteria import SEGMENTS, Criterion, CriterionError, criteria_from_dicts
 from profiles.versions.diff import criterion_key

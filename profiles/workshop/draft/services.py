@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""Writes of step 6: the draft profile saved with its decision log."""
 
 from __future__ import annotations
 

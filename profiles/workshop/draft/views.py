@@ -1,5 +1,5 @@
-"""Step 6 (the draft profile and what it means for the customer list) and the profile versions:
-save, history, diff, publish, restore, and the current profile."""
+"""Step 6: the draft profile and what it means for the customer list; save, rebuild from the
+tables, save as a version."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests for profiles.workshop.tables.summaries: numbers checked by hand, plus hypothesis invariants."""
+"""profiles.workshop.tables.summaries: numbers checked by hand, plus hypothesis invariants."""
 
 import math
 

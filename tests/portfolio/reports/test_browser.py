@@ -12,7 +12,7 @@ from tests.factories import PASSWORD, CustomerFactory, DatasetFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-results"
 
 
 @pytest.fixture

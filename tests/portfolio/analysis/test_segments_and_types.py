@@ -1,4 +1,4 @@
-"""Tests for portfolio.analysis.segments: customer types, portfolios per rep and segment summaries."""
+"""portfolio.analysis types and segments: customer types, portfolios per rep, segment summaries."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""Tests for portfolio.analysis.scoring: the customer-value score, checked by hand and by property."""
+"""portfolio.analysis.scoring: the customer-value score, checked by hand and by property."""
 
 import datetime as dt
 from decimal import Decimal

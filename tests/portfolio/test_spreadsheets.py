@@ -1,4 +1,4 @@
-"""Tests for portfolio.spreadsheets: formula-safe CSV and XLSX that keep Unicode and numbers intact."""
+"""portfolio.spreadsheets: formula-safe CSV and XLSX that keep Unicode and numbers intact."""
 
 import datetime as dt
 import io

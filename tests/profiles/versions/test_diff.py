@@ -1,4 +1,4 @@
-"""Tests for profiles.versions.diff: what changed between two profile contents, and the content schema."""
+"""profiles.versions.diff: what changed between two profile contents, and the content schema."""
 
 import copy
 

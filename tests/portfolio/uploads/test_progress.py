@@ -33,7 +33,7 @@ def test_the_mapping_page_of_a_big_workbook_waits_for_the_worker_then_shows_the_
     from playwright.sync_api import expect
 
     from tests.conftest import sign_in
-    from tests.portfolio.test_import_pages import _workbook
+    from tests.portfolio.uploads.test_pages import _workbook
 
     settings.IMPORT_INLINE_BYTES = 100  # this small workbook counts as big
     upload = ImportUploadFactory(

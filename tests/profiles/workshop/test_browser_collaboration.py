@@ -14,7 +14,7 @@ from tests.profiles.tables_helpers import workshop_with_best_customers
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SEEN_WITHIN_MS = 3_000
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-results"
 
 
 def test_two_participants_edit_the_company_table_together_then_publish(team, new_page):

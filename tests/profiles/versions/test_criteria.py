@@ -1,4 +1,4 @@
-"""Tests for profiles.versions.criteria: each operator, unknowns, each segment, and frame = one by one."""
+"""Criteria and their evaluation: each operator, unknowns, each segment, frame = one by one."""
 
 import datetime as dt
 import math

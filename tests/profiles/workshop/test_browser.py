@@ -10,7 +10,7 @@ from tests.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-results"
 
 
 @pytest.fixture
