@@ -272,6 +272,7 @@ BACKGROUND_SWEEP_SECONDS = env_int("BACKGROUND_SWEEP_SECONDS", 300)
 BACKGROUND_SWEEPS = [
     "profiles.reviews.tasks.reminders_sweep",
     "icp_site.background.records_clean",
+    "profiles.reps.prospect_files.prospect_files_clean",
 ]
 # What to do when a task's worker died, by task: a function taking the task's args/kwargs.
 BACKGROUND_LOST_TASK_HANDLERS = {
