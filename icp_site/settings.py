@@ -11,7 +11,8 @@ from icp_site.embedded_db import embedded_database_url
 from icp_site.env import database_from_url, env_bool, env_int, env_list, env_str, pooled
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = BASE_DIR / ".data"
+# Local state of a checkout (the embedded PostgreSQL, the secret key, uploads waiting).
+DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / ".data")))
 
 DEBUG = env_bool("DEBUG", False)
 

@@ -201,6 +201,8 @@ class ReminderDelivery(models.Model):
     late = models.BooleanField(_("sent late"), default=False)
     last_error = models.TextField(_("last error"), blank=True)
 
+    objects = OrganizationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("reminder delivery")
         verbose_name_plural = _("reminder deliveries")

@@ -12,8 +12,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from icp_site import submissions
 from icp_site.access import MemberRequest, admin_required, member_required
-from profiles.models import Review
-from profiles.reviews import cadence, ics, schedule
+from profiles.models import DeliveryStatus, ReminderDelivery, Review
+from profiles.reviews import cadence, ics, reminders, schedule, tasks
 from profiles.reviews import services as reviews
 from profiles.reviews.forms import ReviewForm, ReviewSettingsForm, ReviewStartForm
 
@@ -91,7 +91,7 @@ def review_detail(request: MemberRequest, pk: int):
         "scheduled": schedule.with_state(review, today=timezone.localdate()),
         "review": review,
         "attendees": review.attendees.order_by("name", "email"),
-        "reminders": review.reminders.order_by("send_at", "pk"),
+        "reminders": review.reminders.order_by("send_at", "pk").prefetch_related("deliveries"),
     }
     return render(request, "profiles/reviews/review_detail.html", context)
 
@@ -154,6 +154,26 @@ def review_start(request: MemberRequest, pk: int):
         "based_on": schedule.last_workshop(request.organization),
     }
     return render(request, "profiles/reviews/review_start.html", context, status=status)
+
+
+@require_POST
+@admin_required
+def review_delivery_retry(request: MemberRequest, pk: int, delivery: int):
+    """The admin's choice for a reminder that may not have reached someone: send it again."""
+    review = _review(request, pk)
+    found = get_object_or_404(
+        ReminderDelivery.objects.for_organization(request.organization).filter(
+            reminder__review=review
+        ),
+        pk=delivery,
+    )
+    retried = reminders.reminder_delivery_retry(delivery=found)
+    if retried.status == DeliveryStatus.PENDING:
+        tasks.enqueue_reminder(retried.reminder_id, at=timezone.now())
+        messages.success(
+            request, _("The reminder to %(email)s will be sent again.") % {"email": found.email}
+        )
+    return redirect("review_detail", pk=review.pk)
 
 
 @require_GET
