@@ -188,7 +188,7 @@ def _suspicious(problem: Exception) -> JsonResponse:
 
 def _number(text: str, convert):
     value = convert(text)
-    if not math.isfinite(value) or abs(value) >= MAX_NUMBER:
+    if abs(value) >= MAX_NUMBER or (isinstance(value, float) and not math.isfinite(value)):
         raise ApiError(
             400, _("Numbers must be smaller than %(max)s.") % {"max": f"{MAX_NUMBER:.0e}"}
         )
