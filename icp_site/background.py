@@ -36,7 +36,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
-from icp_site import submissions, throttle
+from icp_site import submissions
+from icp_site.accounts import throttle
 from icp_site.models import WorkerLease
 
 logger = logging.getLogger(__name__)

@@ -200,7 +200,7 @@ class ApiToken(models.Model):
 class RateBucket(models.Model):
     """One throttled client (an API token, an address, an e-mail) as a GCRA bucket, shared by
     every worker: `tat` is the "theoretical arrival time" of its next request (see
-    icp_site.throttle). A sliding limit, not a fixed minute: no burst across a boundary."""
+    icp_site.accounts.throttle). A sliding limit, not a fixed minute: no burst across a boundary."""
 
     client = models.CharField(max_length=200, unique=True)  # "token:<id>", "ip:<addr>", ...
     tat = models.DateTimeField()

@@ -79,7 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "icp_site.api.ApiErrorMiddleware",
+    "icp_site.tokens.api.ApiErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -169,9 +169,9 @@ AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_USERNAME_CALLABLE = "icp_site.signin.attempted_email"
-AXES_CLIENT_IP_CALLABLE = "icp_site.throttle.client_ip"
-AXES_LOCKOUT_CALLABLE = "icp_site.signin.lockout_response"
+AXES_USERNAME_CALLABLE = "icp_site.accounts.signin.attempted_email"
+AXES_CLIENT_IP_CALLABLE = "icp_site.accounts.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "icp_site.accounts.signin.lockout_response"
 AXES_ENABLE_ADMIN = False
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False

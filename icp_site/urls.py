@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from icp_site import signin
+from icp_site.accounts import signin
 
 urlpatterns = [
     path("accounts/login/", signin.SignInView.as_view(), name="login"),

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from icp_site import throttle
+from icp_site.accounts import throttle
 from icp_site.models import ApiToken, Membership
 
 TOKEN_PREFIX = "icp_"
@@ -86,6 +86,6 @@ def authenticate(secret: str) -> ApiToken | None:
 
 def rate_limit_hit(client: str, *, limit: int | None = None) -> throttle.Decision:
     """Count one request of an API client (``token:<id>`` or ``user:<id>``): at most
-    API_RATE_LIMIT a minute, as a sliding limit shared by every worker (icp_site.throttle)."""
+    API_RATE_LIMIT a minute, a sliding limit shared by every worker (accounts.throttle)."""
     limit = settings.API_RATE_LIMIT if limit is None else limit
     return throttle.hit(client, limit=limit, period=RATE_PERIOD)

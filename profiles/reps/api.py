@@ -1,6 +1,6 @@
 """The read API: the current profile, one version, and the fit check, as JSON.
 
-Authentication, throttling, body limits and JSON errors are the shell's `icp_site.api`
+Authentication, throttling, body limits and JSON errors are the shell's `icp_site.tokens.api`
 (`api_view`, `error`, `json_body`, `ApiError`); this module holds the endpoints.
 """
 
@@ -13,7 +13,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from icp_site.api import ApiError, api_view, error, json_body
+from icp_site.tokens.api import ApiError, api_view, error, json_body
 from profiles.models import ProfileVersion, Publication
 from profiles.reps import fitcheck
 

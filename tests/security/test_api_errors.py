@@ -86,7 +86,7 @@ def test_a_body_without_a_length_that_is_too_large_answers_413(client, bearer, s
 def test_negative_and_oversized_counts_are_400_not_500(client, bearer):
     from django.test import RequestFactory
 
-    from icp_site.api import ApiError, query_int
+    from icp_site.tokens.api import ApiError, query_int
 
     for raw in ("-1", "99999999999999999999", "1e3", "ten"):
         request = RequestFactory().get("/api/x", {"limit": raw})

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from icp_site import throttle
+from icp_site.accounts import throttle
 from tests.factories import ApiTokenFactory
 from tests.profiles.rep_helpers import published_profile
 

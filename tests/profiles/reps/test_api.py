@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from icp_site import throttle
+from icp_site.accounts import throttle
 from icp_site.models import ApiToken
 from icp_site.tokens import services as tokens
 from tests.factories import (

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.csrf import csrf_exempt
 
-from icp_site import throttle
+from icp_site.accounts import throttle
 from icp_site.models import Role
 from icp_site.tokens import services as tokens
 

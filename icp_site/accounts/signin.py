@@ -20,7 +20,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from icp_site import throttle
+from icp_site.accounts import throttle
 
 logger = logging.getLogger(__name__)
 HOUR = dt.timedelta(hours=1)
