@@ -47,9 +47,8 @@ def _page(request, secret, invitation, *, status=None, **extra):
     context = _context(request, secret, invitation, **extra)
     if status is None:
         status = 200 if context["problem"] is None else 410 if invitation else 404
-    response = render(request, "icp_site/invitation.html", context, status=status)
-    response["Referrer-Policy"] = "no-referrer"  # the link is a secret
-    return response
+    # The link is a secret: the site's Referrer-Policy (same-origin) keeps it from other sites.
+    return render(request, "icp_site/invitation.html", context, status=status)
 
 
 @require_GET
