@@ -38,6 +38,10 @@ from bench.live import HOST, free_port, make_workshop, session_cookie, start_ser
 from icp_site.models import Membership, Organization, User  # noqa: E402
 from icp_site.tokens.services import api_token_create  # noqa: E402
 from profiles.models import ProfileRow, Workshop, organization_deletion  # noqa: E402
+from profiles.versions.services import (  # noqa: E402
+    profile_version_publish,
+    profile_version_save,
+)
 from profiles.workshop.tables import services as table_services  # noqa: E402
 
 FORMULAS = ["=1+1", '＝HYPERLINK("x")', " +cmd|' /C calc'!A0", "\t@SUM(A1)"]
@@ -60,10 +64,11 @@ class Client(threading.Thread):
 
     # ------------------------------------------------------------------ plumbing
 
-    def send(self, method, path, body=None, headers=None, expect=None, kind="read"):
+    def send(self, method, path, body=None, headers=None, expect=None, kind="read", signed_in=True):
+        session = f"{self.plan['cookie']}; " if signed_in else ""
         headers = {
             "X-Forwarded-For": self.address,
-            "Cookie": f"{self.plan['cookie']}; csrftoken={self.csrf}",
+            "Cookie": f"{session}csrftoken={self.csrf}",
             "X-CSRFToken": self.csrf,
             **(headers or {}),
         }
@@ -162,8 +167,9 @@ class Client(threading.Thread):
                 "POST",
                 "/accounts/login/",
                 {"username": f"victim{rng.randrange(5)}@example.invalid", "password": "guess"},
-                expect={200, 403, 429},
+                expect={200, 429},
                 kind="attack",
+                signed_in=False,
             )
         elif attack == 1:
             self.send("GET", plan["foreign_workshop"], expect={404}, kind="attack")
@@ -254,6 +260,16 @@ def set_up(clients: int):
     rows = table_services.profile_rows_sync(workshop=workshop, table="company")
     stranger = User.objects.create_user(f"abuse-{suffix}-x@example.invalid", None, name="X")
     foreign, _ = make_workshop(other, [stranger])
+    criteria = [
+        {"segment": "do-or-die", "attribute": "industry", "operator": "in", "value": ["IT"]},
+        {"segment": "do-not", "attribute": "employees", "operator": "lt", "value": 10},
+    ]
+    # The other organisation has a v2 the bench organisation lacks: asking for it must be 404.
+    for shop, author in ((workshop, users[0]), (foreign, stranger), (foreign, stranger)):
+        version = profile_version_save(
+            workshop=shop, user=author, note="bench", content={"criteria": criteria}
+        )
+        profile_version_publish(version=version, user=author)
     plans = []
     for number, (user, role) in enumerate(zip(users, roles, strict=True)):
         _token, secret = api_token_create(
@@ -270,7 +286,7 @@ def set_up(clients: int):
                 "row": rows[number % len(rows)].pk,
                 "versions": {},
                 "foreign_workshop": f"/workshops/{foreign.pk}/step/4/",
-                "foreign_version": "/api/profile/versions/1",
+                "foreign_version": "/api/profile/versions/2",
             }
         )
     return org, other, [*users, stranger], plans
