@@ -5,6 +5,8 @@ icp_site's and portfolio's models and each other."""
 from profiles.models.fit_checks import SavedFitCheck
 from profiles.models.reviews import (
     OPEN_REVIEW_STATUSES,
+    DeliveryStatus,
+    ReminderDelivery,
     Review,
     ReviewQuerySet,
     ReviewReminder,
@@ -28,6 +30,8 @@ from profiles.models.workshops import (
 
 __all__ = [
     "OPEN_REVIEW_STATUSES",
+    "DeliveryStatus",
+    "ReminderDelivery",
     "ImmutableVersion",
     "ProfileRow",
     "ProfileTable",

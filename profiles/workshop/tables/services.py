@@ -137,8 +137,21 @@ def profile_table_column_add(*, workshop: Workshop, table: str, label: str, kind
     with transaction.atomic():
         step = _table_step(workshop, table)
         existing = list(step.inputs.get("columns", []))
-        existing.append(traits.custom_column(label, kind, existing))
-        step.inputs = {**step.inputs, "columns": existing}
+        # Keys are never reused: a removed column's cells stay in the rows, unseen, and must not
+        # come back under a new column.
+        in_rows = ProfileRow.objects.filter(workshop=workshop, table=table).values_list(
+            "values", flat=True
+        )
+        used = max(
+            [step.inputs.get("last_column", 0)]
+            + [traits.custom_number(key) for values in in_rows for key in values],
+        )
+        existing.append(traits.custom_column(label, kind, existing, used=used))
+        step.inputs = {
+            **step.inputs,
+            "columns": existing,
+            "last_column": traits.custom_number(existing[-1]["key"]),
+        }
         step.version += 1
         step.updated_by = user
         step.save()
