@@ -17,8 +17,9 @@ idle machine the wall time is about the CPU time):
 - panel_ms: the panel's answer through Django's test client (htmx GET) when the dataset's frames
   are cached but the suggestions are not: what a participant waits for after the workshop's
   state changed (a table cell, step 3); the page itself never waits (htmx loads the panel);
-- cold_ms: the same once with every cache emptied: the worker's first visit loads the frames
-  from PostgreSQL (once per dataset revision);
+- check_ms: the self-check panel of a draft holding the top suggestions (frames cached);
+- cold_ms: the suggestions panel once with every cache emptied: the worker's first visit
+  loads the frames from PostgreSQL (once per dataset revision);
 - cached_ms: the panel again with the state unchanged (the cached answer).
 Without --no-db the lists are written to PostgreSQL with COPY (about a minute per million).
 Prints a table; the last line is one JSON object. Deletes the organisation afterwards.
@@ -39,8 +40,8 @@ from portfolio.frames import cache as frame_cache
 from portfolio.models import Customer, Dataset
 from profiles.models import WorkshopStep
 from profiles.workshop import services
+from profiles.workshop.draft import checks, suggestions
 from profiles.workshop.draft import frame as frames
-from profiles.workshop.draft import suggestions
 
 TARGET_MS = {100_000: 500, 1_000_000: 2000}
 TODAY = datetime.date.today()
@@ -162,6 +163,19 @@ def measure_db(org, user, values, best, extra, runs) -> dict:
             frames.clear()
 
     panel_ms, panel_cpu_ms = _timed_after(panel, lambda: clear(False), runs)
+    # The self-check of a draft holding the top suggestion and a do-not one.
+    found = suggestions.for_workshop(workshop)
+    criteria = suggestions.criteria_of(found.do_or_die[0], "do-or-die")
+    criteria += suggestions.criteria_of(found.do_not[0], "do-not") if found.do_not else []
+    WorkshopStep.objects.filter(workshop=workshop, number=6).update(inputs={"criteria": criteria})
+    check_url = f"/workshops/{workshop.pk}/draft/check/"
+
+    def check():
+        response = client.get(check_url, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200 and b"check-best-do-or-die" in response.content
+        return response
+
+    check_ms, check_cpu_ms = _timed_after(check, checks.clear, runs)
     clear(True)
     started = time.perf_counter()
     panel()  # a worker's first visit: once per dataset revision, so measured once
@@ -169,6 +183,8 @@ def measure_db(org, user, values, best, extra, runs) -> dict:
     return {
         "panel_ms": round(panel_ms, 1),
         "panel_cpu_ms": round(panel_cpu_ms, 1),
+        "check_ms": round(check_ms, 1),
+        "check_cpu_ms": round(check_cpu_ms, 1),
         "cold_ms": round(cold_ms, 1),
         "cached_ms": round(timed(panel, runs)[0], 1),
     }

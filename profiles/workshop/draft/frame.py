@@ -15,7 +15,6 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from django.db.models.fields.json import KeyTextTransform
 
 from portfolio.frames import cache as frame_cache
 from portfolio.frames import steps as data
@@ -41,13 +40,12 @@ def _end_dates(dataset: Dataset) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=["id", "customer_until"])
 
 
-def _text_extras(dataset: Dataset, columns: list[str]) -> pd.DataFrame:
-    values = {f"_x{i}": KeyTextTransform(name, "extra") for i, name in enumerate(columns)}
-    rows = Customer.objects.in_dataset(dataset).order_by().values_list("id", *values.values())
-    frame = pd.DataFrame(list(rows), columns=["id", *columns])
-    for name in columns:
-        frame[name] = frame[name].replace("", None).astype("category")
-    return frame
+def _texts(dataset: Dataset, columns: list[str]) -> pd.DataFrame:
+    texts = load_customers(dataset, texts=[EXTRA_PREFIX + c for c in columns])
+    texts.columns = ["id", *columns]
+    for name in columns:  # few distinct values: categories keep a million rows small
+        texts[name] = texts[name].astype("category")
+    return texts
 
 
 def extra_columns(dataset: Dataset) -> tuple[list[str], list[str]]:
@@ -97,9 +95,7 @@ def dataset_frame(dataset: Dataset | None) -> pd.DataFrame:
         numbers.columns = ["id", *numeric]
         _align(frame, numbers, numeric)
     if text:
-        texts = frame_cache.get(
-            dataset, ("text extras", *text), lambda: _text_extras(dataset, text)
-        )
+        texts = frame_cache.get(dataset, ("extra texts", *text), lambda: _texts(dataset, text))
         _align(frame, texts, text)
     return frame
 
