@@ -140,6 +140,12 @@ OBJECT_KWARGS = {
     "profile_version_create": lambda team: {
         "pk": WorkshopFactory(organization=team.organization).pk
     },
+    "workshop_suggestions": lambda team: {"pk": WorkshopFactory(organization=team.organization).pk},
+    "workshop_suggestion_adopt": lambda team: {
+        "pk": WorkshopFactory(organization=team.organization).pk
+    },
+    "workshop_selfcheck": lambda team: {"pk": WorkshopFactory(organization=team.organization).pk},
+    "profile_version_selfcheck": lambda team: {"number": _version(team).number},
     "profile_version": lambda team: {"number": _version(team).number},
     "profile_version_publish": lambda team: {"number": _version(team).number},
     "profile_version_restore": lambda team: {"number": _version(team).number},
