@@ -54,6 +54,7 @@ OBJECT_KWARGS = {
     "import_mapping": lambda team: {"pk": ImportUploadFactory(organization=team.organization).pk},
     "import_confirm": lambda team: {"pk": ImportUploadFactory(organization=team.organization).pk},
     "import_discard": lambda team: {"pk": ImportUploadFactory(organization=team.organization).pk},
+    "import_retry": lambda team: {"pk": ImportUploadFactory(organization=team.organization).pk},
     "member_role": lambda team: {"pk": team.rep.pk},
     "member_remove": lambda team: {"pk": team.rep.pk},
     "review_detail": lambda team: {"pk": ReviewFactory(organization=team.organization).pk},

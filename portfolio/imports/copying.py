@@ -43,6 +43,16 @@ def copy_numbers(values: pd.Series) -> np.ndarray:
     return out
 
 
+def copy_exact(texts: np.ndarray) -> np.ndarray:
+    """Exact decimal texts for COPY (\\N when empty): they go in as written."""
+    out = np.asarray(texts, dtype=object)
+    missing = pd.isna(out)
+    if missing.any():
+        out = out.copy()
+        out[missing] = "\\N"
+    return out
+
+
 def copy_dates(values: pd.Series) -> np.ndarray:
     """ISO dates as COPY text (\\N when empty); each distinct date is formatted once."""
     days = values.to_numpy(dtype="datetime64[D]")

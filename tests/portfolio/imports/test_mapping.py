@@ -15,10 +15,17 @@ def test_the_canonical_fields_are_exactly_these() -> None:
         "name", "external_id", "revenue", "seats", "margin", "sales_cycle_days",
         "customer_since", "customer_until", "industry", "customer_type", "employees",
         "country", "company_revenue", "market_position", "growth", "owner", "contract_type",
-        "order_date", "amount", "profit",
+        "period", "order_date", "amount", "profit",
     ]  # fmt: skip
     assert [field.name for field in FIELDS if field.required] == ["name"]
-    assert {field.kind for field in FIELDS} == {"text", "money", "integer", "percent", "date"}
+    assert {field.kind for field in FIELDS} == {
+        "text",
+        "money",
+        "integer",
+        "percent",
+        "date",
+        "period",
+    }
 
 
 def test_every_field_is_in_the_suggestion_even_when_unmapped() -> None:
