@@ -140,7 +140,8 @@ def looks_order_level(frame: pd.DataFrame, mapping: dict[str, str | None]) -> bo
     """Whether rows are orders/invoices rather than customers: the customer key repeats.
 
     "Substantially" means at least a fifth of the filled key cells repeat an earlier one;
-    the id column is used when mapped, else the name column.
+    the id column is used when mapped, else the name column.  With a period column, a key
+    repeated once per period is a customer per period (a register), not an order list.
     """
     column = mapping.get("external_id") or mapping.get("name")
     if column is None or column not in frame:
@@ -149,4 +150,7 @@ def looks_order_level(frame: pd.DataFrame, mapping: dict[str, str | None]) -> bo
     if keys.empty:
         return False
     keys = keys.str.strip().str.casefold()
+    period = mapping.get("period")
+    if period and period in frame:
+        keys = keys + "\x00" + frame[period].reindex(keys.index).fillna("").str.strip()
     return bool(keys.duplicated().mean() >= 0.2)

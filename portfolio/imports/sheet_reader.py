@@ -55,13 +55,15 @@ def main(argv: list[str]) -> None:
     path, out, kind = argv[0], argv[1], argv[2]
     max_rows, max_cells, max_sheets, max_memory = (int(value) for value in argv[3:7])
     wanted = argv[7] if len(argv) > 7 else None
+    import python_calamine
+
     if max_memory:
         resource.setrlimit(resource.RLIMIT_AS, (max_memory, max_memory))
     try:
-        import python_calamine
-
         book = python_calamine.CalamineWorkbook.from_path(path)
         names = [str(name) for name in book.sheet_names]
+    except MemoryError:
+        raise
     except Exception:  # any reader failure means an unreadable file
         _fail("encrypted" if kind == "xls" else "damaged")
     if len(names) > max_sheets:
@@ -71,6 +73,8 @@ def main(argv: list[str]) -> None:
     for name in [wanted] if wanted is not None else names:
         try:
             sheet = book.get_sheet_by_name(name)
+        except MemoryError:
+            raise
         except Exception:
             _fail("damaged")
         if sheet.height and sheet.width:
@@ -95,4 +99,4 @@ if __name__ == "__main__":
     try:
         main(sys.argv[1:])
     except MemoryError:
-        _fail("too_big")
+        _fail("out_of_memory")

@@ -12,6 +12,7 @@ import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 READER = Path(__file__).with_name("sheet_reader.py")
 
@@ -37,13 +38,14 @@ class WorkbookRefused(Exception):
         super().__init__(code)
 
 
-def unpacked_size(path: Path) -> int:
-    """The size a zipped workbook declares for its contents (its file size if not a zip)."""
+def unpacked_size(file: Path | BinaryIO) -> int:
+    """The size a zipped workbook (a path or an open file) declares for its contents; 0 for a
+    file that is no zip (its reader refuses it)."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(file) as archive:
             return sum(member.file_size for member in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
-        return path.stat().st_size
+        return 0
 
 
 def workbook_to_csv(
@@ -76,7 +78,7 @@ def workbook_to_csv(
         answer = json.loads(done.stdout.strip().splitlines()[-1])
     except (IndexError, ValueError):
         # Killed by its memory limit, or crashed: either way the file cannot be read here.
-        raise WorkbookRefused("too_big" if done.returncode else "damaged") from None
+        raise WorkbookRefused("out_of_memory" if done.returncode else "damaged") from None
     if "error" in answer:
         raise WorkbookRefused(answer["error"], **answer.get("params", {}))
     return answer["sheet"], tuple(answer["sheets"])

@@ -34,6 +34,7 @@ MESSAGES = {
     "too_many_sheets": "The workbook has {sheets:,} sheets; at most {max_sheets:,} can be read.",
     "too_many_cells": "The sheet has more than {max_cells:,} cells; save it as CSV instead.",
     "too_slow": "Reading the workbook took longer than {seconds:,} seconds; save it as CSV.",
+    "out_of_memory": "Reading the workbook needs more memory than allowed; save it as CSV.",
 }
 
 

@@ -64,9 +64,12 @@ def initial_options(upload: ImportUpload, sample: Sample) -> dict:
         if all(column in sample.raw.columns for column in mapping.values() if column):
             return initial_from_options(upload.options)
     mapping = suggest_mapping(list(sample.raw.columns))
+    # Ticked for the user only when the file has what orders have (a date or an amount);
+    # otherwise repeated customers are offered the other ways (merge, periods) as well.
+    orders = bool(mapping.get("order_date") or mapping.get("amount"))
     options = {
         "mapping": mapping,
-        "order_level": looks_order_level(sample.raw.frame, mapping),
+        "order_level": orders and looks_order_level(sample.raw.frame, mapping),
         "period": "all",
         "sheet": sample.raw.sheet or "",
     }

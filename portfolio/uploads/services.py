@@ -51,7 +51,9 @@ def import_upload_create(*, organization, user, file) -> ImportUpload:
     """
     import_uploads_clean()
     path = _local_path(file)
-    kind = file_kind(path if path else file.read(SAMPLE_BYTES + 1))
+    # A file Django kept in memory is small (FILE_UPLOAD_MAX_MEMORY_SIZE): read it whole, as
+    # a zip's directory is at its end.
+    kind = file_kind(path if path else file.read())
     if kind == "zip":
         raise ImportFileError("not_a_spreadsheet")
     sample, state = {}, ImportState.READING
@@ -61,10 +63,12 @@ def import_upload_create(*, organization, user, file) -> ImportUpload:
         complete = len(head) <= SAMPLE_BYTES
         sample = text_sample(head, file.name, complete=complete, max_rows=settings.IMPORT_MAX_ROWS)
         state = ImportState.UPLOADED
-    elif (
-        kind != "xls" and path and unpacked_size(path) > settings.IMPORT_WORKBOOK_MAX_UNPACKED_BYTES
-    ):
-        raise ImportFileError("too_big", max_bytes=settings.IMPORT_WORKBOOK_MAX_UNPACKED_BYTES)
+    elif kind != "xls":
+        file.seek(0)
+        # Refused at once: a workbook that unpacks to gigabytes never reaches the worker.
+        limit = settings.IMPORT_WORKBOOK_MAX_UNPACKED_BYTES
+        if unpacked_size(path or file) > limit:
+            raise ImportFileError("too_big", max_bytes=limit)
     file.seek(0)
     with transaction.atomic():
         upload = ImportUpload.objects.create(

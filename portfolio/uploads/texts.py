@@ -45,6 +45,10 @@ FILE_ERRORS = {
     "too_many_cells": gettext_lazy(
         "The sheet has more than %(max_cells)s cells; save it as CSV and upload that."
     ),
+    "out_of_memory": gettext_lazy(
+        "Reading the workbook needs more memory than allowed; save the sheet as CSV and upload "
+        "that."
+    ),
     "too_slow": gettext_lazy(
         "Reading the workbook took longer than %(seconds)s seconds; save the sheet as CSV and "
         "upload that."

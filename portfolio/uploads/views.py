@@ -106,7 +106,10 @@ def import_mapping(request: MemberRequest, pk: int):
         currencies=tuple(item["currency"] for item in preview.get("money", ())),
     )
     if request.method == "POST" and form.is_valid():
-        return _start(request, upload, form.options())
+        if not preview.get("error"):
+            return _start(request, upload, form.options())
+        # The columns chosen cannot be imported as they are (e.g. two currencies).
+        form.add_error(None, preview["error"])
     context = {"upload": upload, "form": form, "preview": preview}
     if request.htmx and request.method == "GET":
         return render(request, "portfolio/import_mapping.html#preview", context)

@@ -267,3 +267,47 @@ def test_repeated_names_look_order_level_when_there_is_no_id() -> None:
     frame = pd.DataFrame({"Kunde": ["Acme", "acme ", "Beta", "Beta", None]}, dtype="str")
     assert looks_order_level(frame, {"name": "Kunde"})
     assert not looks_order_level(frame, {"name": None})
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        (
+            ["Raison Sociale", "SIREN", "Année", "Chiffre d'affaires", "Effectif", "Pays"],
+            {"name": "Raison Sociale", "external_id": "SIREN", "period": "Année",
+             "revenue": "Chiffre d'affaires", "employees": "Effectif", "country": "Pays"},
+        ),
+        (
+            ["Dénomination", "SIRET", "Exercice", "Secteur d'activité", "Date de début"],
+            {"name": "Dénomination", "external_id": "SIRET", "period": "Exercice",
+             "industry": "Secteur d'activité", "customer_since": "Date de début"},
+        ),
+        (
+            ["Razón social", "CIF", "Año", "Facturación", "Empleados", "País", "Sector"],
+            {"name": "Razón social", "external_id": "CIF", "period": "Año",
+             "revenue": "Facturación", "employees": "Empleados", "country": "País",
+             "industry": "Sector"},
+        ),
+        (
+            ["Ragione sociale", "Partita IVA", "Anno", "Fatturato", "Dipendenti", "Settore"],
+            {"name": "Ragione sociale", "external_id": "Partita IVA", "period": "Anno",
+             "revenue": "Fatturato", "employees": "Dipendenti", "industry": "Settore"},
+        ),
+        (
+            ["Bedrijfsnaam", "KvK-nummer", "Boekjaar", "Omzet", "Aantal werknemers", "Land"],
+            {"name": "Bedrijfsnaam", "external_id": "KvK-nummer", "period": "Boekjaar",
+             "revenue": "Omzet", "employees": "Aantal werknemers", "country": "Land"},
+        ),
+        (
+            ["Firma", "Geschäftsjahr", "Umsatz (Mrd. USD)", "Jahresumsatz TEUR"],
+            {"name": "Firma", "period": "Geschäftsjahr", "revenue": "Umsatz (Mrd. USD)",
+             "company_revenue": "Jahresumsatz TEUR"},
+        ),
+    ],
+)  # fmt: skip
+def test_french_spanish_italian_dutch_and_unit_laden_headers_are_recognised(headers, expected):
+    assert mapped(headers) == expected
+
+
+def test_a_size_band_is_not_a_number_of_employees():
+    assert "employees" not in mapped(["Raison sociale", "Tranche d'effectif salarié"])

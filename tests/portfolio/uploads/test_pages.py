@@ -466,3 +466,113 @@ def test_the_sample_keeps_the_first_rows_and_counts_them_all(team, monkeypatch):
     page = client.get(reverse("import_mapping", args=[upload.pk]))
     assert [row["number"] for row in page.context["preview"]["rows"]] == [2, 3]
     assert "Checked the first 2 rows of 5 so far" in page.text
+
+
+# --- units, repeated customers, columns set aside: what the mapping page shows and takes -----
+
+FORBES = "Firma;Umsatz (Mrd. USD);Gewinn (Mrd. USD)\nApple;383,29;97\nSAP;33,8;6,2\n"
+
+
+def test_the_mapping_page_shows_each_money_columns_scale_and_currency_and_takes_changes(team):
+    upload = _uploaded(team, FORBES)
+    client = team.client("leader")
+    page = client.get(reverse("import_mapping", args=[upload.pk]))
+    money = {item["field"]: item for item in page.context["preview"]["money"]}
+    assert (money["revenue"]["scale"], money["revenue"]["currency"]) == ("9", "USD")
+    assert '<option value="9" selected>billions (× 1,000,000,000)</option>' in page.text
+    assert '<option value="USD" selected>US dollar (USD)</option>' in page.text
+    assert "All money of this list is in USD" in page.text
+    assert "$383,290,000,000.00" in page.text  # the preview in the list's currency, scaled
+    # An order-only field in a customer list: said, and kept as an extra column.
+    assert "“Gewinn (Mrd. USD)” was matched to Order profit" in page.text
+
+    data = _mapping_data(upload, client, scale_revenue="6", currency_revenue="EUR")
+    data["units_for_revenue"] = "Umsatz (Mrd. USD)"
+    response = client.post(reverse("import_mapping", args=[upload.pk]), data)
+    dataset = Dataset.objects.get()
+    assert response["Location"] == reverse("dataset_detail", args=[dataset.pk])
+    assert dataset.currency == "EUR"
+    assert Customer.objects.get(name="Apple").revenue == 383_290_000
+    assert Customer.objects.get(name="SAP").extra == {"Gewinn (Mrd. USD)": "6,2"}
+
+
+def test_a_new_column_for_a_money_field_is_detected_afresh(team):
+    upload = _uploaded(team, "Name;Umsatz TEUR;Revenue (USD)\nA;1;2\n")
+    client = team.client("leader")
+    data = _mapping_data(upload, client, map_revenue="Revenue (USD)")
+    data.update(scale_revenue="3", currency_revenue="EUR", units_for_revenue="Umsatz TEUR")
+    partial = client.get(reverse("import_mapping", args=[upload.pk]), data, HTTP_HX_REQUEST="true")
+    money = {item["field"]: item for item in partial.context["preview"]["money"]}
+    assert (money["revenue"]["scale"], money["revenue"]["currency"]) == ("0", "USD")
+
+
+def test_two_currencies_for_one_list_are_refused_on_the_mapping_page(team):
+    upload = _uploaded(team, "Name,Revenue (EUR),Annual revenue (USD)\nA,1,2\n")
+    client = team.client("leader")
+    page = client.get(reverse("import_mapping", args=[upload.pk]))
+    assert "The money columns are in different currencies" in page.text
+    response = client.post(
+        reverse("import_mapping", args=[upload.pk]), _mapping_data(upload, client)
+    )
+    assert response.status_code == 400
+    assert "A customer list holds one currency" in response.text
+    assert not Dataset.objects.exists()
+
+
+REGISTER = """Raison Sociale;SIREN;Année;Chiffre d'affaires
+Alpha SA;111;2021;120
+Alpha SA;111;2022;150
+Beta SARL;222;2022;60
+"""
+
+
+def test_a_register_with_a_year_per_row_offers_latest_sum_or_one_year(team):
+    upload = _uploaded(team, REGISTER)
+    client = team.client("leader")
+    page = client.get(reverse("import_mapping", args=[upload.pk]))
+    assert page.context["form"]["map_period"].value() == "Année"
+    assert "The column “Année” holds periods" in page.text
+    assert 'name="repeated" value="latest"' in page.text and "checked" in page.text
+    assert list(page.context["form"].fields["repeated_period"].choices) == [
+        ("2022", "2022"),
+        ("2021", "2021"),
+    ]
+    assert page.context["preview"]["customer_count"] == 2
+    data = _mapping_data(upload, client, repeated="sum")
+    client.post(reverse("import_mapping", args=[upload.pk]), data)
+    assert dict(Customer.objects.values_list("external_id", "revenue")) == {"111": 270, "222": 60}
+
+
+def test_one_year_is_chosen_on_the_mapping_page(team):
+    upload = _uploaded(team, REGISTER)
+    client = team.client("leader")
+    data = _mapping_data(upload, client, repeated="period", repeated_period="2021")
+    client.post(reverse("import_mapping", args=[upload.pk]), data)
+    assert dict(Customer.objects.values_list("external_id", "revenue")) == {"111": 120}
+    dataset = Dataset.objects.get()
+    page = client.get(reverse("dataset_detail", args=[dataset.pk]))
+    assert "Rows of other periods left out</dt><dd>2" in page.text
+
+
+def test_repeated_names_without_an_id_are_warned_about_and_can_be_merged(team):
+    upload = _uploaded(team, "Company,Revenue\nAlpha,1\nAlpha,2\nBeta,3\n")
+    client = team.client("leader")
+    page = client.get(reverse("import_mapping", args=[upload.pk]))
+    assert "There is no customer ID, and 1 row repeats the name of an earlier row" in page.text
+    assert 'name="merge_names"' in page.text
+    data = _mapping_data(upload, client, merge_names="on", repeated="sum")
+    client.post(reverse("import_mapping", args=[upload.pk]), data)
+    assert dict(Customer.objects.values_list("name", "revenue")) == {"Alpha": 3, "Beta": 3}
+
+
+def test_every_page_shows_the_currency_of_its_customer_list(team):
+    upload = _uploaded(team, "Company,Revenue (SEK)\nAlpha,1234.6\n")
+    client = team.client("leader")
+    client.post(reverse("import_mapping", args=[upload.pk]), _mapping_data(upload, client))
+    dataset = Dataset.objects.get()
+    assert (team.organization.currency, dataset.currency) == ("EUR", "SEK")
+    page = client.get(reverse("dataset_detail", args=[dataset.pk]))
+    assert "SEK\xa01,235" in page.text  # the customer list, whole amounts, rounded
+    assert "€" not in page.text.split('id="customer-table"')[1]
+    analysis = client.get(reverse("analysis_segments") + f"?dataset={dataset.pk}")
+    assert "SEK\xa01,235" in analysis.text
