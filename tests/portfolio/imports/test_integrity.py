@@ -51,14 +51,13 @@ def test_the_database_refuses_a_second_customer_with_the_same_id_in_a_dataset():
 
 def test_the_database_refuses_a_customer_of_a_dataset_that_does_not_exist():
     dataset = DatasetFactory()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO portfolio_customer (organization_id, dataset_id, name, extra) "
-                "VALUES (%s, %s, 'Ghost', '{}')",
-                [dataset.organization_id, dataset.pk + 1000],
-            )
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO portfolio_customer (organization_id, dataset_id, name, extra) "
+            "VALUES (%s, %s, 'Ghost', '{}')",
+            [dataset.organization_id, dataset.pk + 1000],
+        )
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def test_the_default_upload_limit_takes_a_million_row_csv():

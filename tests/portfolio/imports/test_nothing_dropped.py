@@ -48,7 +48,7 @@ def test_a_broken_row_stops_the_import_until_the_user_skips_it(team):
 
 
 def test_an_order_field_in_a_customer_list_is_kept_as_an_extra_column(team):
-    raw = read_table("Firma;Umsatz;Gewinn;Region\nAlpha;100;40;Nord\n".encode(), "k.csv")
+    raw = read_table(b"Firma;Umsatz;Gewinn;Region\nAlpha;100;40;Nord\n", "k.csv")
     mapping = suggest_mapping(list(raw.columns))
     assert mapping["profit"] == "Gewinn"  # the suggestion an order file would want
     result = dataset_import(

@@ -73,7 +73,7 @@ def _check(text: str, **kwargs):
 
 
 def test_a_header_in_billions_of_dollars_scales_the_values_and_sets_the_lists_currency(team):
-    raw = read_table("Firma;Umsatz (Mrd. USD)\nApple;383,29\nSAP;33,8\n".encode(), "forbes.csv")
+    raw = read_table(b"Firma;Umsatz (Mrd. USD)\nApple;383,29\nSAP;33,8\n", "forbes.csv")
     result = dataset_import(
         organization=team.organization,
         user=None,
