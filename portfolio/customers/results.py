@@ -59,6 +59,11 @@ def import_result(dataset: Dataset) -> dict | None:
     }
 
 
+def mapping_rows(dataset: Dataset) -> list[tuple[str, str]]:
+    """The mapping used, as (field label, column) pairs: never a field's code name."""
+    return [(str(FIELD_LABELS.get(name, name)), column) for name, column in dataset.mapping.items()]
+
+
 def _decimal(text) -> Decimal | None:
     try:
         return Decimal(str(text))

@@ -11,7 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from icp_site.access import MemberRequest, admin_required, leader_required, member_required
 from portfolio.customers.forms import SIZE_CHOICES, CustomerFilterForm, PeriodForm
-from portfolio.customers.results import import_result
+from portfolio.customers.results import import_result, mapping_rows
 from portfolio.customers.services import (
     DatasetInUse,
     dataset_delete,
@@ -82,6 +82,7 @@ def dataset_detail(request: MemberRequest, pk: int):
         "deletable": dataset_is_deletable(dataset),
         "period_form": PeriodForm(initial={"period": dataset.period or "all"}),
         "result": import_result(dataset),
+        "mapping_rows": mapping_rows(dataset),
         **_customer_list(request, dataset),
     }
     if request.htmx:

@@ -22,7 +22,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from portfolio.imports.copying import Progress
 from portfolio.imports.limits import limit_errors
@@ -200,7 +200,7 @@ def import_check(
     if not order_level:
         rows = valid if report.left_out is None else valid & ~report.left_out
         money = {name: (customers[name], report.exact[name]) for name in report.exact}
-        kept = collapse(report.keys, report.periods, np.flatnonzero(rows), repeats, money)
+        kept = collapse(report.key_codes, report.periods, np.flatnonzero(rows), repeats, money)
     return CheckedImport(
         report=report,
         customers=customers,
@@ -286,7 +286,8 @@ def dataset_import(
             stored = store_orders(dataset, customers, extra, exact, progress)
         else:
             stored = store_customers(dataset, customers, extra, exact, progress)
-        totals = _totals(dataset, exact, order_level)
+        summed = bool(checked.kept and checked.kept.sums)
+        totals = _totals(dataset, stored, exact, order_level, summed=summed)
         dataset.facets = facets_of(stored)
         dataset.summary = summary_json(
             destinations=checked.destinations(),
@@ -312,35 +313,46 @@ def _rows_to_store(checked: CheckedImport):
     # Order lists keep every valid row; customer lists one row per customer.
     kept = checked.kept
     positions = np.flatnonzero(checked.valid) if kept is None else kept.positions
+    exact = {name: texts.to_numpy(dtype=object) for name, texts in report.exact.items()}
+    if len(positions) == checked.row_count:  # every row, in order: nothing to copy
+        return checked.customers, exact, extra_frame
     customers = checked.customers.iloc[positions].copy()
-    exact = {
-        name: texts.iloc[positions].to_numpy(dtype=object) for name, texts in report.exact.items()
-    }
-    if checked.kept is not None:
-        for name, (floats, texts) in checked.kept.sums.items():
+    exact = {name: texts[positions] for name, texts in exact.items()}
+    if kept is not None:
+        for name, (floats, texts) in kept.sums.items():
             customers[name] = floats
             exact[name] = texts
     return customers, exact, extra_frame.iloc[positions]
 
 
-def _totals(dataset: Dataset, exact: dict[str, np.ndarray], order_level: bool) -> dict:
-    """Revenue (the exact sum, rounded once), seats and customers of the stored dataset."""
-    sums = Customer.objects.in_dataset(dataset).aggregate(
-        seats=Sum("seats"), revenue=Sum("revenue")
-    )
-    customers = Customer.objects.in_dataset(dataset).count()
+def _totals(
+    dataset: Dataset, stored: pd.DataFrame, exact: dict, order_level: bool, *, summed: bool
+) -> dict:
+    """Revenue (the exact sum, rounded once), seats and customers of the stored dataset.
+
+    `summed`: the rows' money was added up per customer (its floats are sums, not cells).
+    """
     if order_level:
-        revenue = order_revenue(dataset)
-    elif "revenue" in exact:
-        texts = exact["revenue"]
-        # Cents as stored add up exactly in the database; finer values are added up here.
-        if round_exact(texts, 2) is texts:
-            revenue = sums["revenue"] or Decimal(0)
-        else:
-            revenue = exact_sum(texts)
+        sums = Customer.objects.in_dataset(dataset).aggregate(seats=Sum("seats"), count=Count("pk"))
+        revenue, seats, customers = order_revenue(dataset), sums["seats"], sums["count"]
     else:
-        revenue = Decimal(0)
-    return {"revenue": cents(revenue), "seats": sums["seats"] or 0, "customers": customers}
+        customers = len(stored)
+        seats = int(stored["seats"].sum()) if "seats" in stored else 0
+        revenue = 0
+        if "revenue" in exact:
+            texts = exact["revenue"]
+            revenue = exact_sum(texts) if summed else _exact_total(stored["revenue"], texts)
+    return {"revenue": cents(Decimal(revenue)), "seats": seats or 0, "customers": customers}
+
+
+def _exact_total(values: pd.Series, texts: np.ndarray) -> Decimal:
+    """The exact sum of a money column's texts, as integer cents when they are all cents."""
+    numbers = values.to_numpy(dtype="float64", na_value=0.0)
+    # Below 2**53 cents a float times 100, rounded, is the exact cent count of a value that
+    # has at most two decimals.
+    if round_exact(texts, 2) is texts and np.abs(numbers).max(initial=0) < 9e13:
+        return Decimal(int(np.rint(numbers * 100).astype(np.int64).sum())).scaleb(-2)
+    return exact_sum(texts)
 
 
 def _repeated_json(checked: CheckedImport) -> dict:

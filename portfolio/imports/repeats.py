@@ -53,6 +53,8 @@ class RepeatCheck:
     repeated: np.ndarray  # bool: a key seen before (in the same period, where that matters)
     first: np.ndarray  # position of the row the key was first seen in
     left_out: np.ndarray  # bool: a row of another period than the one chosen
+    codes: np.ndarray | None = None  # per row its key's number (-1 without a key)
+    unique: bool = True  # no key appears twice (then every row is a customer of its own)
 
 
 def check_repeats(
@@ -66,17 +68,19 @@ def check_repeats(
     left_out = nothing
     if repeats.period is not None and labels is not None:
         left_out = (labels != repeats.period).fillna(True).to_numpy(dtype=bool)
-    codes = pd.factorize(keys)[0]
-    codes[left_out] = -1
+    key_codes, distinct = pd.factorize(keys)
+    key_codes[left_out] = -1
+    unique = len(distinct) == int((key_codes >= 0).sum())
+    codes = key_codes
     if repeats.period is None and periods is not None:
         # One row per customer and period: a second one in the same period is a problem.
         period_codes = pd.factorize(periods.astype("float64"), use_na_sentinel=False)[0]
         paired = codes * (int(period_codes.max(initial=0)) + 1) + period_codes
         codes = np.where(codes >= 0, paired, -1)
-    elif repeats.policy in ("sum", "last"):
-        return RepeatCheck(nothing, np.zeros(size, dtype=np.int64), left_out)
+    elif repeats.policy in ("sum", "last") or unique:
+        return RepeatCheck(nothing, np.zeros(size, dtype=np.int64), left_out, key_codes, unique)
     repeated, first = first_occurrences(codes)
-    return RepeatCheck(repeated, first, left_out)
+    return RepeatCheck(repeated, first, left_out, key_codes, unique)
 
 
 def first_occurrences(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -105,16 +109,19 @@ class Collapsed:
 
 
 def collapse(
-    keys: pd.Series | None,
+    key_codes: np.ndarray | None,
     periods: pd.Series | None,
     rows: np.ndarray,
     repeats: Repeats,
     money: dict[str, tuple[pd.Series, pd.Series]],
 ) -> Collapsed:
-    """One row per customer among `rows` (positions of the rows to store), by the rule."""
-    if keys is None or not len(rows):
+    """One row per customer among `rows` (positions of the rows to store), by the rule.
+
+    `key_codes` numbers each row's key (`RepeatCheck.codes`; None: every row is its own).
+    """
+    if key_codes is None or not len(rows):
         return Collapsed(rows, {}, 0)
-    codes = pd.factorize(keys.to_numpy(dtype=object)[rows])[0]
+    codes = key_codes[rows].copy()
     # Rows without a key are customers of their own.
     alone = codes < 0
     codes[alone] = codes.max(initial=-1) + 1 + np.arange(int(alone.sum()))

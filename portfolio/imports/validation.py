@@ -86,6 +86,7 @@ class ValidationReport:
     exact: dict[str, pd.Series] = field(default_factory=dict)  # money: exact decimal text
     units: MoneyUnits | None = None  # money: scale and currency per column, the list's currency
     keys: pd.Series | None = None  # what makes two rows the same customer (repeats)
+    key_codes: np.ndarray | None = None  # per row its key's number; None when keys are unique
     periods: pd.Series | None = None  # the period column's sortable keys (Int64)
     period_labels: pd.Series | None = None  # the period column's text
     left_out: np.ndarray | None = None  # rows of other periods than the one chosen
@@ -212,11 +213,12 @@ def validate(
         missing &= columns["external_id"].isna()
     checks.insert(0, (FIELDS_BY_NAME["name"], missing, "missing_name", None))
     keyed = None if order_level else customer_keys(columns, repeats)
-    left_out = None
+    left_out = key_codes = None
     if keyed is not None:
         found = check_repeats(keyed[0], periods, labels, repeats)
         checks.append((FIELDS_BY_NAME[keyed[1]], found.repeated, "duplicate_id", found.first))
         left_out = found.left_out if found.left_out.any() else None
+        key_codes = None if found.unique else found.codes
     if "customer_since" in columns and "customer_until" in columns:
         backwards = columns["customer_until"] < columns["customer_since"]
         checks.append((FIELDS_BY_NAME["customer_until"], backwards, "end_before_start", None))
@@ -249,6 +251,7 @@ def validate(
         exact=exact,
         units=units,
         keys=None if keyed is None else keyed[0],
+        key_codes=key_codes,
         periods=periods,
         period_labels=labels,
         left_out=left_out,
