@@ -11,7 +11,7 @@ from portfolio.uploads.forms import FIELD_LABELS, SCALE_CHOICES
 
 DESTINATIONS = {
     FIELD: _("customer field"),
-    PERIOD: _("period: chose the rows, and kept as an extra attribute"),
+    PERIOD: _("chose each customer's row; also kept as an extra attribute"),
     EXTRA: _("extra attribute"),
     SET_ASIDE: _("extra attribute (an order field, in a list of customers)"),
 }

@@ -34,6 +34,16 @@ def content_into_parts(apps, schema_editor):
             ImportUploadPart.objects.create(
                 upload=upload, kind="file", number=number, data=content[start : start + step]
             )
+    # The parts' foreign keys are checked at commit; check them now, so the tables may be
+    # altered later in this same migration.
+    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def waiting_workbooks_read_again(apps, schema_editor):
+    """Workbooks waiting for their mapping were sampled the old way: have them read again."""
+    ImportUpload = apps.get_model("portfolio", "ImportUpload")
+    waiting = ImportUpload.objects.exclude(file_kind="text").exclude(state="done")
+    waiting.update(state="failed", message="read_failed", sample={})
 
 
 def parts_into_content(apps, schema_editor):
@@ -171,5 +181,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(content_into_parts, parts_into_content),
+        migrations.RunPython(waiting_workbooks_read_again, migrations.RunPython.noop),
         migrations.RemoveField(model_name="importupload", name="content"),
     ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from portfolio.imports.mapping import FIELDS, looks_order_level, suggest_mapping
 from portfolio.imports.money_units import MixedCurrencies
 from portfolio.imports.pipeline import import_check
-from portfolio.imports.reading import RawTable
+from portfolio.imports.reading import ImportFileError, RawTable
 from portfolio.imports.repeats import Repeats
 from portfolio.imports.summary import SET_ASIDE
 from portfolio.models import ImportState, ImportUpload
@@ -26,6 +26,7 @@ from portfolio.uploads.forms import (
     initial_from_options,
 )
 from portfolio.uploads.samples import Sample, sample_from_json
+from portfolio.uploads.services import sample_text_upload
 from portfolio.uploads.texts import (  # noqa: F401 (the pages' words, read through previews)
     FILE_ERRORS,
     failure_text,
@@ -52,6 +53,12 @@ def load_sample(upload: ImportUpload) -> Sample | None:
         return None
     if upload.state == ImportState.FAILED and upload.message in FILE_ERRORS:
         raise SampleUnreadable(upload.message)
+    if not upload.sample and not upload.is_workbook:
+        # A text file uploaded before samples were kept: sample its first megabyte now.
+        try:
+            upload.sample = sample_text_upload(upload)
+        except ImportFileError as error:
+            raise SampleUnreadable(error.code) from None
     if not upload.sample:
         raise SampleUnreadable("read_failed")
     return sample_from_json(upload.sample)

@@ -24,6 +24,7 @@ from portfolio.models import ImportPhase, ImportState, ImportUpload
 from portfolio.uploads.samples import SAMPLE_BYTES, text_sample
 from portfolio.uploads.storage import (
     PART_BYTES,
+    chunks_of,
     clean_temporary_files,
     parts_delete,
     parts_store,
@@ -93,6 +94,24 @@ def _local_path(file) -> Path | None:
         return Path(file.temporary_file_path())
     except AttributeError:
         return None
+
+
+def sample_text_upload(upload: ImportUpload) -> dict:
+    """Sample a kept text file from its first megabyte and keep the sample on the upload."""
+    head = bytearray()
+    for chunk in chunks_of(upload):
+        head += chunk
+        if len(head) > SAMPLE_BYTES:
+            break
+    complete = len(head) <= SAMPLE_BYTES
+    sample = text_sample(
+        bytes(head[: SAMPLE_BYTES + 1]),
+        upload.file_name,
+        complete=complete,
+        max_rows=settings.IMPORT_MAX_ROWS,
+    )
+    ImportUpload.objects.filter(pk=upload.pk).update(sample=sample)
+    return sample
 
 
 def import_upload_read_queue(*, upload: ImportUpload, sheet: str) -> ImportUpload:
