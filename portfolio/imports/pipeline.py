@@ -188,7 +188,11 @@ def import_check(
     for name in TEXT_FIELDS & set(used):
         customers[name] = clean_text(raw.frame[used[name]])
     # validate() leaves the extra frame without the text fields we parse ourselves.
-    stored = {name: header for name, header in used.items() if name not in report.set_aside}
+    stored = {
+        name: header
+        for name, header in used.items()
+        if name not in report.set_aside and not (order_level and name == "period")
+    }
     too_big, limit_mask, limit_counts = limit_errors(raw, customers, stored, max_errors)
     valid = report.valid_mask.to_numpy() & ~limit_mask
     errors = sorted(

@@ -139,7 +139,9 @@ def validate(
     used = _check_mapping(raw, mapping, order_level)
     # In a customer file the order-only fields mean nothing: their columns stay extra columns.
     set_aside = {}
-    if not order_level:
+    if order_level:  # orders have their own periods (order dates): a period column is extra
+        used = {name: header for name, header in used.items() if name != "period"}
+    else:
         set_aside = {n: h for n, h in used.items() if FIELDS_BY_NAME[n].order_level}
         used = {n: h for n, h in used.items() if n not in set_aside}
     repeats = repeats or Repeats()
@@ -168,8 +170,6 @@ def validate(
             columns[spec.name] = clean_text(cells)
             continue
         if spec.kind == "period":
-            if order_level:
-                continue
             labels, periods, bad = parse_periods(cells, dayfirst=dayfirst)
             checks.append((spec, bad, "unknown_period", None))
             continue
