@@ -20,6 +20,7 @@ import pandas as pd
 from django.db import transaction
 from django.db.models import Sum
 
+from portfolio.frames import snapshot
 from portfolio.imports.copying import Progress
 from portfolio.imports.limits import limit_errors
 from portfolio.imports.mapping import FIELDS_BY_NAME
@@ -219,6 +220,7 @@ def dataset_import(
         totals = Customer.objects.in_dataset(dataset).aggregate(
             revenue=Sum("revenue"), seats=Sum("seats")
         )
+        snapshot.write_on_commit(dataset)  # the columns every process maps (portfolio.frames)
     return ImportResult(
         dataset=dataset,
         checked=checked,
