@@ -128,7 +128,6 @@ class CustomerSegment(models.Model):
             ),
         ]
 
-
     def __str__(self):
         return f"{self.customer_id}: {self.segment}"
 

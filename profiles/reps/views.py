@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,7 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from icp_site import l10n
 from icp_site.access import MemberRequest, member_required
 from portfolio.models import Customer
-from profiles.models import ProfileVersion, Publication, SavedFitCheck
+from profiles.models import SavedFitCheck
 from profiles.reps import fitcheck, onepager
 from profiles.reps import services as rep_services
 from profiles.reps.forms import (
@@ -22,8 +21,6 @@ from profiles.reps.forms import (
 )
 from profiles.reps.pages import SAVED_SHOWN, current_version, no_profile
 from profiles.segments import lists, segmenting, services
-from profiles.versions.criteria import SEGMENTS
-from profiles.versions.traits import trait_label
 
 # --------------------------------------------------------------------------- the one-pager
 

@@ -14,12 +14,12 @@ from django.urls import reverse
 from portfolio.customers.services import dataset_reaggregate
 from portfolio.frames import cache as frame_cache
 from portfolio.frames import customers as frames
+from portfolio.frames import snapshot
 from portfolio.frames import steps as data
 from portfolio.imports.mapping import suggest_mapping
 from portfolio.imports.pipeline import dataset_import
 from portfolio.imports.reading import read_table
 from portfolio.models import Dataset
-from portfolio.frames import snapshot
 from profiles.segments import lists as segment_lists
 from profiles.segments import services as segment_services
 from profiles.segments.frames import customer_frame
