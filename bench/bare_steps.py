@@ -1,16 +1,20 @@
-"""The bare computation behind each step page: the frames plus the analysis, no rendering.
+"""The bare computation behind each step page: the frames plus the analysis, no rendering;
+and the worker's job behind step 6 (the draft applied to every customer and stored).
 
 What bench/steps.py compares a page with. It calls the project's own loaders and analyses,
 so it follows them when they change.
 """
 
 import datetime
+import time
 
 import common  # noqa: F401  (sets Django up first)
 
 from portfolio import analysis
 from portfolio.frames import steps as data
-from profiles.models import WorkshopStep
+from profiles.models import SegmentSet, WorkshopStep
+from profiles.segments import computing
+from profiles.segments import services as segment_services
 from profiles.versions import traits
 from profiles.workshop.draft import evidence as draft_evidence
 from profiles.workshop.tables import services as table_services
@@ -47,5 +51,14 @@ def bare(workshop, number: int) -> None:
         )
         summaries.summarise(rows, cols, population)
     else:
-        evidence = draft_evidence.Evidence(workshop)
-        draft_evidence.application(workshop, inputs[6], evidence)
+        draft_evidence.Evidence(workshop)
+        draft_evidence.application(workshop)
+
+
+def worker_job(workshop) -> float:
+    """Milliseconds the worker takes to apply the saved draft to every customer and store it."""
+    segment_services.draft_segments(workshop)
+    segment_set = SegmentSet.objects.get(workshop=workshop)
+    started = time.perf_counter()
+    computing.compute(segment_set)
+    return (time.perf_counter() - started) * 1000

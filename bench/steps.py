@@ -74,6 +74,8 @@ def measure(org, user, workshop, runs):
 
     results = []
     first_page = None
+    # The worker has applied the saved draft once, as it would have after the last save.
+    bare_steps.worker_job(workshop)
     for number in (1, 2, 3, 4, 5, 6):
         url = f"/workshops/{workshop.pk}/step/{number}/"
         bare_ms, _ = timed_cold(lambda number=number: bare_steps.bare(workshop, number), runs)
@@ -108,6 +110,17 @@ def measure(org, user, workshop, runs):
                 "warm_ms": round(update_warm_ms, 1),
             }
         )
+    # What the saves of step 6 left to the worker: the changed draft applied to every customer.
+    results.append(
+        {
+            "name": "step 6",
+            "kind": "job",
+            "ms": round(bare_steps.worker_job(workshop), 1),
+            "bare_ms": None,
+            "bytes": 0,
+            "warm_ms": None,
+        }
+    )
     return results, page_weight(first_page)
 
 
@@ -253,6 +266,11 @@ def report(customers: int, results: list[dict], weight: dict, peak_mb) -> None:
         "  target (cold)\n"
     )
     for row in results:
+        if row["kind"] == "job":
+            out.write(
+                f"{row['name']:8} {row['kind']:7} {row['ms']:8.1f}  (the worker, no target)\n"
+            )
+            continue
         ratio = row["ms"] / row["bare_ms"] if row["bare_ms"] else float("inf")
         size_limit = PAGE_LIMIT_KB if row["kind"] == "page" else UPDATE_LIMIT_KB
         ok = row["ms"] < limit and (customers > 100_000 or ratio <= 3)

@@ -71,6 +71,9 @@ def segment_list(request: MemberRequest):
             query={k: v for k, v in filters.items() if v or k == "owner"},
             segment_labels=fitcheck.SEGMENT_LABELS,
             reason_labels=exports.REASON_LABELS,
+            exports=SegmentExport.objects.for_organization(request.organization).filter(
+                requested_by=request.user
+            )[:3],
         )
     if request.htmx:
         return render(request, "profiles/current/segments.html#list", context)

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portfolio.frames import steps as data
 from profiles.models import ProfileRow, Workshop, WorkshopStep
 from profiles.segments import services as segment_services
 from profiles.segments.preview import Application
 from profiles.versions import traits
 from profiles.workshop.draft import build as draft
+from profiles.workshop.tables import memo, summaries
 from profiles.workshop.tables import services as table_services
-from profiles.workshop.tables import summaries
 
 
 class Evidence:
@@ -30,11 +29,8 @@ class Evidence:
                 continue
             cols = traits.columns(table, step.inputs)
             rows = table_services.profile_rows_sync(workshop=workshop, table=table)
-            population = data.population_frame(
-                workshop.dataset, {c.key: c.customer_field for c in cols if c.customer_field}
-            )
             self.rows[table] = rows
-            self.by_table[table] = summaries.summarise(rows, cols, population)
+            self.by_table[table] = memo.table_summaries(workshop, rows, cols)
         self.by_key = {s.column.key: s for items in self.by_table.values() for s in items}
 
     def __call__(self, key: str, value) -> dict | None:
