@@ -91,10 +91,12 @@ def one_pager(version: ProfileVersion, dataset=None) -> dict:
         key = t.get("key", "")
         # The criterion the segments apply, else the test the trait's value suggests.
         test = tested.get(key) or criterion_for_trait(t, multi=key in MULTI_VALUED_ATTRIBUTES)
-        if test is None:
-            display = _display(key, t.get("value"), "", currency)
-        else:
+        if key in tested:
             display = _display(key, test["value"], test["operator"], currency)
+        else:
+            value = t.get("value")
+            numbers = isinstance(value, list) and all(isinstance(v, int | float) for v in value)
+            display = _display(key, value, "between" if numbers else "", currency)
         traits.append(
             {
                 **t,
