@@ -59,6 +59,7 @@ def worker_job(workshop) -> float:
     """Milliseconds the worker takes to apply the saved draft to every customer and store it."""
     segment_services.draft_segments(workshop)
     segment_set = SegmentSet.objects.get(workshop=workshop)
+    segment_set.stored = ""  # whatever is stored: the whole job, as after a change
     started = time.perf_counter()
     computing.compute(segment_set)
     return (time.perf_counter() - started) * 1000

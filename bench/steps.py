@@ -243,6 +243,13 @@ def draft_post(step, *, small: int) -> dict:
     return data
 
 
+def _meets(customers: int, row: dict) -> bool:
+    if customers <= 100_000:
+        return row["ms"] < 300
+    steps_1_3 = row["name"] in ("step 1", "step 2", "step 3")
+    return row["ms"] < (300 if steps_1_3 else 1000) and row["warm_ms"] < 300
+
+
 def page_weight(html: bytes) -> dict:
     """Gzipped bytes of a step page's first load: HTML plus its CSS and scripts."""
     text = html.decode()
@@ -257,29 +264,30 @@ def page_weight(html: bytes) -> dict:
 
 
 def report(customers: int, results: list[dict], weight: dict, peak_mb) -> None:
-    limit = 300 if customers <= 100_000 else 1000
     out = io.StringIO()
     out.write(f"\nWorkshop steps with {customers:,} customers (median, ms)\n")
-    out.write("cold: frame cache emptied first (a first visit); warm: every later load\n")
+    out.write("cold: per-process caches emptied first (a first visit); warm: every later load\n")
     out.write(
         f"{'':8} {'kind':7} {'cold':>8} {'warm':>8} {'bare':>8} {'ratio':>6} {'gzip KB':>8}"
-        "  target (cold)\n"
+        "  target\n"
     )
     for row in results:
         if row["kind"] == "job":
-            out.write(
-                f"{row['name']:8} {row['kind']:7} {row['ms']:8.1f}  (the worker, no target)\n"
-            )
+            out.write(f"{row['name']:8} {row['kind']:7} {row['ms']:8.1f}  (the worker)\n")
             continue
         ratio = row["ms"] / row["bare_ms"] if row["bare_ms"] else float("inf")
         size_limit = PAGE_LIMIT_KB if row["kind"] == "page" else UPDATE_LIMIT_KB
-        ok = row["ms"] < limit and (customers > 100_000 or ratio <= 3)
+        ok = _meets(customers, row)
         ok = ok and (row["kind"] == "page" or row["bytes"] / 1024 <= size_limit)
         out.write(
             f"{row['name']:8} {row['kind']:7} {row['ms']:8.1f} {row['warm_ms']:8.1f} "
             f"{row['bare_ms']:8.1f} "
             f"{ratio:6.2f} {row['bytes'] / 1024:8.1f}  {'ok' if ok else 'MISSED'}\n"
         )
+    out.write(
+        "\nTargets (issue 20): at 100,000 customers every page and update under 300 ms cold; "
+        "at 1,000,000 under 1,000 ms cold\nand 300 ms warm, steps 1-3 under 300 ms cold.\n"
+    )
     total = sum(weight.values())
     out.write("\nFirst load of step 1, gzipped:\n")
     for name, size in weight.items():
