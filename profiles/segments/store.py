@@ -94,6 +94,10 @@ def store(
             + (LISTED_COLUMNS if listed else DRAFT_COLUMNS),
             [segment_set.pk],
         )
+        if listed:
+            # A version's list changed by up to a million rows: fresh statistics keep the
+            # planner on the list's indexes (a stale count of 0 makes it sort the whole set).
+            cursor.execute("ANALYZE profiles_customersegment")
         owners = _owners(cursor, segment_set.pk) if listed else []
         segment_set.stored = fingerprint
         segment_set.criteria_total = criteria_total
