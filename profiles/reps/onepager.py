@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 from django.urls import reverse
 
 from icp_site import l10n
@@ -30,7 +31,7 @@ from profiles.versions.criteria import (
     CriterionError,
     criterion_for_trait,
 )
-from profiles.versions.evaluation import evaluate
+from profiles.versions.evaluation import evaluate_frame
 from profiles.versions.traits import trait_label
 
 WEAK_BELOW = 3
@@ -58,13 +59,17 @@ def trait_evidence(item: dict | None, corrections: dict) -> Evidence | None:
     except CriterionError:
         return None
     key = item["attribute"]
-    results = [
-        evaluate(criterion, {key: values[key]}).results[0].result
-        for values in corrections.values()
-        if values.get(key) not in (None, "", [])
-    ]
-    met, missed = results.count("met"), results.count("missed")
+    values = [v[key] for v in corrections.values() if v.get(key) not in (None, "", [])]
+    if not values:
+        return None
+    frame = pd.DataFrame({key: pd.Series([_cell(v) for v in values], dtype=object)})
+    results = evaluate_frame(criterion, frame).iloc[:, -1].astype(str)
+    met, missed = int((results == "met").sum()), int((results == "missed").sum())
     return Evidence(met, met + missed) if met + missed else None
+
+
+def _cell(value):
+    return tuple(value) if isinstance(value, list) else value  # lists: hashable, read as one
 
 
 def _display(key: str, value: Any, operator: str, currency: str) -> str:
