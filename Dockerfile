@@ -17,7 +17,8 @@ COPY . .
 RUN SECRET_KEY=build DATABASE_URL=postgres://build@localhost/build \
     python manage.py collectstatic --no-input
 
-RUN useradd --system --uid 1000 icp && chown -R icp /app
+# /files: the shared volume of snapshots and exports (a new volume takes this owner).
+RUN useradd --system --uid 1000 icp && mkdir -p /files && chown -R icp /app /files
 USER icp
 EXPOSE 8000
 CMD ["gunicorn", "icp_site.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]

@@ -19,6 +19,11 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings as _settings  # noqa: E402
+
+# Background tasks are kept, not run: a bench runs the worker's jobs itself when it times them.
+_settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+
 import numpy as np  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection, models  # noqa: E402
@@ -41,10 +46,19 @@ def bench_leader(name: str = "Rita Rep") -> Iterator[tuple[Organization, User]]:
         Membership.objects.create(organization=org, user=user, role=Role.LEADER)
         yield org, user
     finally:
-        # One DELETE: Django's cascade would load every customer first.
+        # Plain DELETEs: Django's cascade would load every customer first. The workshops'
+        # table rows point at customers, so they go first.
         with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM profiles_profilerow WHERE workshop_id IN "
+                "(SELECT id FROM profiles_workshop WHERE organization_id = %s)",
+                [org.pk],
+            )
             cursor.execute("DELETE FROM portfolio_customer WHERE organization_id = %s", [org.pk])
-        org.delete()
+        from profiles.models import organization_deletion  # noqa: PLC0415  (after django.setup)
+
+        with organization_deletion():
+            org.delete()
         user.delete()
 
 
@@ -104,9 +118,69 @@ def saas_columns(count: int, rng: np.random.Generator, *, gaps: bool = False) ->
     }
 
 
+COMPANY_VALUES = {
+    "industry": (["IT", "Telco", "Manufacturing", "Retail", "Finance", "Healthcare"], None),
+    "country": (["SE", "DE", "UK", "NO", "DK", "FI", "NL", "CN"], [5, 4, 3, 2, 2, 1, 1, 1]),
+    "market_position": (["leader", "challenger", "newcomer"], [2, 4, 3]),
+    "growth": (["recession", "stagnation", "moderate", "hyper-growth"], [1, 2, 5, 2]),
+    "owner": (["Rita Rep", "Sam Seller", "Lena Lund", "Jonas Berg", "Mei Chen", ""], None),
+    "contract_type": (["monthly", "annual", "multi-year"], [3, 3, 1]),
+}
+
+
+def company_columns(count: int, seats, rng: np.random.Generator) -> dict:
+    """What the company table of steps 4-5 and the profile's criteria read: industry, B2B/B2C,
+    employees (3-12 per seat), country, company revenue, market position, growth, owner and
+    contract type."""
+    columns = {}
+    for name, (values, weights) in COMPANY_VALUES.items():
+        p = None if weights is None else np.asarray(weights) / sum(weights)
+        columns[name] = rng.choice(values, size=count, p=p).astype(object)
+    columns["customer_type"] = np.where(rng.random(count) < 0.05, "B2C", "B2B").astype(object)
+    employees = np.maximum(1, (np.asarray(seats) * rng.uniform(3, 12, count)).astype(int))
+    columns["employees"] = employees
+    columns["company_revenue"] = (employees * rng.integers(80, 250, count) * 1000).astype(object)
+    return columns
+
+
 def _plain(value):
     # numpy integers would be written in binary-unaware text form; keep Python types.
     return value.item() if hasattr(value, "item") else value
+
+
+def clear_process_caches() -> None:
+    """Empty every per-process cache of frames and summaries: a worker's first visit."""
+    import gc  # noqa: PLC0415
+
+    from portfolio.frames import cache as frame_cache  # noqa: PLC0415
+
+    for thing in gc.get_objects():
+        if issubclass(type(thing), frame_cache.Memo):  # type(): lazy objects stay lazy
+            thing.clear()
+
+
+def reset_peak_memory() -> None:
+    """Start measuring the process's peak resident memory from now (Linux)."""
+    import ctypes  # noqa: PLC0415
+    import gc  # noqa: PLC0415
+
+    gc.collect()
+    with contextlib.suppress(OSError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    with contextlib.suppress(OSError), open("/proc/self/clear_refs", "w") as handle:
+        handle.write("5")
+
+
+def peak_memory_mb() -> float | None:
+    """Peak resident memory of this process since reset_peak_memory(), in MB (Linux)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return None
 
 
 def timed(function: Callable[[], object], runs: int) -> tuple[float, object]:

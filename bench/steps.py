@@ -1,22 +1,24 @@
-"""Server time of the workshop's step pages and htmx updates on a large customer list.
+"""Server time of the workshop's step pages and updates on a large customer list, steps 1-6.
 
     .venv/bin/python bench/steps.py [--customers 100000] [--runs 5]
 
 Creates a throwaway organisation with N customers (COPY into the database), a leader and a
-workshop with steps 1-3 saved, then measures through Django's test client each step page
-(GET) and each htmx update (POST that saves and answers #results), next to the bare
-computation the page needs (loading the DataFrame plus the analysis call, no rendering).
+workshop walked through all six steps with its profile published (bench/meeting.py), then
+measures through Django's test client each step page (GET) and one update per step: steps 1-3
+an htmx POST that saves and answers #results, steps 4-5 an htmx cell save, step 6 the draft's
+save followed by its page. Next to each: the bare computation the page needs (the frames plus
+the analysis, no rendering).
 
-The frames are cached per process and dataset revision (portfolio.frames.cache), so each is
-measured twice: cold, with the cache emptied before every call (a worker's first visit of the
-dataset; PostgreSQL's own buffers stay warm), and warm (every later page and htmx update).
-"ms" and "bare_ms" are the cold figures, the targets are checked against them; "warm_ms" is
-the warm one. Prints a table; the last line is one JSON object. Deletes the organisation
-afterwards.
+The frames and summaries are cached per process and dataset revision, so each is measured
+twice: cold, with every per-process cache emptied before each call (a worker's first visit of
+the dataset; PostgreSQL's buffers and the operating system's file cache stay warm), and warm
+(every later page and update). "ms" and "bare_ms" are the cold figures, the targets are checked
+against them; "warm_ms" is the warm one. Prints a table; the last line is one JSON object,
+with the peak memory of this process (which plays the web process) while measuring. Deletes
+the organisation afterwards.
 """
 
 import argparse
-import datetime
 import io
 import json
 import re
@@ -24,17 +26,21 @@ import statistics
 import time
 from pathlib import Path
 
-import numpy as np
-from common import bench_leader, copy_customers, gzipped, saas_columns, timed
+import bare_steps
+from common import (
+    bench_leader,
+    body,
+    clear_process_caches,
+    gzipped,
+    peak_memory_mb,
+    reset_peak_memory,
+    timed,
+)
 from django.contrib.staticfiles import finders
 from django.test import Client
+from meeting import make_dataset, make_meeting
 
-from portfolio import analysis
-from portfolio.frames import cache as frame_cache
-from portfolio.frames import steps as data
-from portfolio.models import Dataset
-from profiles.models import WorkshopStep
-from profiles.workshop import services
+from profiles.models import ProfileRow, WorkshopStep
 
 PAGE_LIMIT_KB = 500
 UPDATE_LIMIT_KB = 50
@@ -49,71 +55,30 @@ def main() -> None:
         started = time.perf_counter()
         dataset = make_dataset(org, args.customers)
         print(f"{args.customers:,} customers created in {time.perf_counter() - started:.1f} s")
-        results, page_weight = measure(org, user, dataset, args.runs)
-    report(args.customers, results, page_weight)
-
-
-# --------------------------------------------------------------------------- data
-
-
-def make_dataset(org, count: int) -> Dataset:
-    """A SaaS-like list: 57.5 % small, 30 % medium, 12.5 % large by seats, written with COPY."""
-    fields = ["name", "external_id", "seats", "revenue", "margin", "sales_cycle_days"]
-    dataset = Dataset.objects.create(
-        organization=org,
-        name=f"bench-{count}.csv",
-        mapping={field: field for field in [*fields, "customer_since"]},
-        rows_imported=count,
-    )
-    columns = saas_columns(count, np.random.default_rng(42))
-    copy_customers(org, dataset, columns, count)
-    return dataset
+        started = time.perf_counter()
+        workshop, _version = make_meeting(org, user, dataset)
+        print(f"Steps 1-6 walked and v1 published in {time.perf_counter() - started:.1f} s")
+        reset_peak_memory()
+        results, page_weight = measure(org, user, workshop, args.runs)
+        peak = peak_memory_mb()
+    report(args.customers, results, page_weight, peak)
 
 
 # --------------------------------------------------------------------------- timing
 
 
-def measure(org, user, dataset, runs):
-    workshop = services.workshop_create(
-        organization=org,
-        user=user,
-        title="Bench",
-        date=datetime.date.today(),
-        dataset=dataset,
-        participants=[user],
-    )
-    for number, inputs in SAVED.items():
-        step = WorkshopStep.objects.get(workshop=workshop, number=number)
-        services.workshop_step_save(step=step, user=user, inputs=inputs, version=step.version)
+def measure(org, user, workshop, runs):
     client = Client()
     client.force_login(user)
     client.post("/organisation/switch/", {"organization": org.pk})
-    step1 = WorkshopStep.objects.get(workshop=workshop, number=1).inputs
-    main_group = WorkshopStep.objects.get(workshop=workshop, number=2).inputs["main_group"]
-
-    def bare(number):
-        """What the page needs: the frame(s) from the database and the analysis calls."""
-        if number == 3:
-            group = data.group_frame(
-                dataset,
-                metric="seats",
-                thresholds=step1["thresholds"],
-                group=main_group,
-                criterion="revenue",
-            )
-            analysis.rank_best(group, goal="revenue", today=datetime.date.today())
-            analysis.pareto(group)
-            return
-        frame = data.size_frame(dataset, step1["metric"])
-        groups = analysis.group_by_size(frame, metric="seats", thresholds=step1["thresholds"])
-        if number == 2:
-            analysis.main_stream(groups)
 
     results = []
     first_page = None
-    for number in (1, 2, 3):
+    # The worker has applied the saved draft once, as it would have after the last save.
+    bare_steps.worker_job(workshop)
+    for number in (1, 2, 3, 4, 5, 6):
         url = f"/workshops/{workshop.pk}/step/{number}/"
-        bare_ms, _ = timed_cold(lambda number=number: bare(number), runs)
+        bare_ms, _ = timed_cold(lambda number=number: bare_steps.bare(workshop, number), runs)
         page_ms, response = timed_cold(lambda url=url: client.get(url), runs)
         assert response.status_code == 200, response.status_code
         page_warm_ms, response = timed(lambda url=url: client.get(url), runs)
@@ -128,42 +93,50 @@ def measure(org, user, dataset, runs):
                 "warm_ms": round(page_warm_ms, 1),
             }
         )
-        update = Updater(client, workshop, number)
+        update = {4: CellUpdater, 5: CellUpdater, 6: DraftUpdater}.get(number, Updater)(
+            client, workshop, number
+        )
         update_ms, response = timed_cold(update, runs)
-        assert response.status_code == 200 and b"Not saved" not in response.content
+        assert response.status_code == 200 and b"Not saved" not in body(response)
         update_warm_ms, response = timed(update, runs)
-        assert response.status_code == 200 and b"Not saved" not in response.content
+        assert response.status_code == 200 and b"Not saved" not in body(response)
         results.append(
             {
                 "name": f"step {number}",
                 "kind": "update",
                 "ms": round(update_ms, 1),
                 "bare_ms": round(bare_ms, 1),
-                "bytes": gzipped(response.content),
+                "bytes": gzipped(body(response)),
                 "warm_ms": round(update_warm_ms, 1),
             }
         )
+    # What the saves of step 6 left to the worker: the changed draft applied to every customer.
+    results.append(
+        {
+            "name": "step 6",
+            "kind": "job",
+            "ms": round(bare_steps.worker_job(workshop), 1),
+            "bare_ms": None,
+            "bytes": 0,
+            "warm_ms": None,
+        }
+    )
     return results, page_weight(first_page)
 
 
 def timed_cold(function, runs: int) -> tuple[float, object]:
-    """Like `timed`, but the frame cache is emptied before every call (not timed)."""
-    frame_cache.clear()
+    """Like `timed`, but every per-process cache is emptied before each call (not timed)."""
+    clear_process_caches()
     result = function()
     times = []
     for _ in range(runs):
-        frame_cache.clear()
+        clear_process_caches()
         started = time.perf_counter()
         result = function()
         times.append((time.perf_counter() - started) * 1000)
     return statistics.median(times), result
 
 
-SAVED = {
-    1: {"metric": "seats", "preset": "method", "thresholds": [5, 20]},
-    2: {"main_group": "", "focus": "", "reason": ""},
-    3: {"goal": "revenue", "n_mode": "default", "n": None},
-}
 # Each update flips between two real changes, so every POST saves and recomputes.
 UPDATES = {
     1: [
@@ -196,6 +169,87 @@ class Updater:
         )
 
 
+class CellUpdater:
+    """Steps 4-5: one cell of the first best customer saved (htmx), flipping between values."""
+
+    VALUES = {4: ("industry", ("Retail", "Telco")), 5: ("role", ("Head of Sales", "CFO"))}
+
+    def __init__(self, client, workshop, number):
+        self.client, self.workshop, self.calls = client, workshop, 0
+        self.table = "company" if number == 4 else "buyer"
+        self.column, self.values = self.VALUES[number]
+
+    def __call__(self):
+        row = (
+            ProfileRow.objects.filter(workshop=self.workshop, table=self.table)
+            .order_by("position", "pk")
+            .first()
+        )
+        value = self.values[self.calls % 2]
+        self.calls += 1
+        return self.client.post(
+            f"/workshops/{self.workshop.pk}/table/{self.table}/row/{row.pk}/cell/{self.column}/",
+            {"value": value, "version": row.cell_version(self.column)},
+            HTTP_HX_REQUEST="true",
+        )
+
+
+class DraftUpdater:
+    """Step 6: the draft saved with one criterion changed, then its page (the redirect)."""
+
+    def __init__(self, client, workshop, number):
+        self.client, self.workshop, self.calls = client, workshop, 0
+
+    def __call__(self):
+        step = WorkshopStep.objects.get(workshop=self.workshop, number=6)
+        self.calls += 1
+        return self.client.post(
+            f"/workshops/{self.workshop.pk}/draft/",
+            draft_post(step, small=10 + self.calls % 2),
+            follow=True,
+        )
+
+
+def draft_post(step, *, small: int) -> dict:
+    """The step-6 form as the page posts it, with the do-not "employees below" set to `small`."""
+    content = step.inputs
+    data = {"version": step.version, "trait": [], "crit": []}
+    for trait in content["traits"]:
+        key = trait["key"]
+        data["trait"].append(key)
+        value = trait["value"]
+        text = ", ".join(map(str, value)) if isinstance(value, list) else value
+        if (
+            isinstance(value, list)
+            and len(value) == 2
+            and all(isinstance(v, int | float) for v in value)
+        ):
+            text = f"{value[0]}-{value[1]}"
+        data[f"trait-{key}-value"] = "" if text is None else str(text)
+        if trait.get("relevant"):
+            data[f"trait-{key}-relevant"] = "on"
+    for index, item in enumerate(content["criteria"]):
+        data["crit"].append(str(index))
+        value = item["value"]
+        if item["attribute"] == "employees" and item["operator"] == "lt":
+            value = small
+        if isinstance(value, list):
+            value = f"{value[0]}-{value[1]}" if item["operator"] == "between" else ", ".join(value)
+        for name in ("segment", "attribute", "operator", "note"):
+            data[f"crit-{index}-{name}"] = item.get(name, "")
+        data[f"crit-{index}-value"] = str(value)
+    for segment, note in content.get("notes", {}).items():
+        data[f"notes-{segment}"] = note
+    return data
+
+
+def _meets(customers: int, row: dict) -> bool:
+    if customers <= 100_000:
+        return row["ms"] < 300
+    steps_1_3 = row["name"] in ("step 1", "step 2", "step 3")
+    return row["ms"] < (300 if steps_1_3 else 1000) and row["warm_ms"] < 300
+
+
 def page_weight(html: bytes) -> dict:
     """Gzipped bytes of a step page's first load: HTML plus its CSS and scripts."""
     text = html.decode()
@@ -209,33 +263,40 @@ def page_weight(html: bytes) -> dict:
 # --------------------------------------------------------------------------- report
 
 
-def report(customers: int, results: list[dict], weight: dict) -> None:
-    limit = 300 if customers <= 100_000 else 1000
+def report(customers: int, results: list[dict], weight: dict, peak_mb) -> None:
     out = io.StringIO()
     out.write(f"\nWorkshop steps with {customers:,} customers (median, ms)\n")
-    out.write("cold: frame cache emptied first (a first visit); warm: every later load\n")
+    out.write("cold: per-process caches emptied first (a first visit); warm: every later load\n")
     out.write(
         f"{'':8} {'kind':7} {'cold':>8} {'warm':>8} {'bare':>8} {'ratio':>6} {'gzip KB':>8}"
-        "  target (cold)\n"
+        "  target\n"
     )
     for row in results:
+        if row["kind"] == "job":
+            out.write(f"{row['name']:8} {row['kind']:7} {row['ms']:8.1f}  (the worker)\n")
+            continue
         ratio = row["ms"] / row["bare_ms"] if row["bare_ms"] else float("inf")
         size_limit = PAGE_LIMIT_KB if row["kind"] == "page" else UPDATE_LIMIT_KB
-        ok = row["ms"] < limit and (customers > 100_000 or ratio <= 3)
+        ok = _meets(customers, row)
         ok = ok and (row["kind"] == "page" or row["bytes"] / 1024 <= size_limit)
         out.write(
             f"{row['name']:8} {row['kind']:7} {row['ms']:8.1f} {row['warm_ms']:8.1f} "
             f"{row['bare_ms']:8.1f} "
             f"{ratio:6.2f} {row['bytes'] / 1024:8.1f}  {'ok' if ok else 'MISSED'}\n"
         )
+    out.write(
+        "\nTargets (issue 20): at 100,000 customers every page and update under 300 ms cold; "
+        "at 1,000,000 under 1,000 ms cold\nand 300 ms warm, steps 1-3 under 300 ms cold.\n"
+    )
     total = sum(weight.values())
     out.write("\nFirst load of step 1, gzipped:\n")
     for name, size in weight.items():
         out.write(f"  {name:40} {size / 1024:8.1f} KB\n")
     verdict = "ok" if total / 1024 <= PAGE_LIMIT_KB else "MISSED"
     out.write(f"  {'total':40} {total / 1024:8.1f} KB  (limit {PAGE_LIMIT_KB} KB: {verdict})\n")
+    out.write(f"\nPeak memory of this process while measuring: {peak_mb} MB\n")
     print(out.getvalue())
-    print(json.dumps({"customers": customers, "results": results}))
+    print(json.dumps({"customers": customers, "peak_rss_mb": peak_mb, "results": results}))
 
 
 if __name__ == "__main__":

@@ -226,6 +226,15 @@ WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
 # import runs in the background worker instead of the request.
 # Memory each process may keep a dataset's loaded frames in (portfolio.frames.cache).
 FRAME_CACHE_MB = env_int("FRAME_CACHE_MB", 512)
+# Files every web process and the worker share (docker compose mounts one volume here): the
+# columnar snapshots of the datasets (portfolio.frames.snapshot) and the exports the worker
+# writes (profiles.segments.exports).
+FILES_DIR = Path(env_str("FILES_DIR", str(DATA_DIR / "files")))
+# Lists up to this many customers get their segments computed in the request that needs them
+# (a published version, a changed draft); larger ones in the background worker.
+SEGMENTS_INLINE_CUSTOMERS = env_int("SEGMENTS_INLINE_CUSTOMERS", 50_000)
+# Segment exports to Excel of more rows than this are written by the worker.
+XLSX_INLINE_ROWS = env_int("XLSX_INLINE_ROWS", 100_000)
 # 256 MB takes a 1,000,000-row CSV of 15 columns (about 110-150 MB) with room to spare; the
 # upload streams to a temporary file and into the database in pieces, never whole in memory.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 256 * 1024 * 1024)

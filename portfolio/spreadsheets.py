@@ -18,7 +18,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from xml.sax.saxutils import escape as xml_escape
 
@@ -264,8 +264,43 @@ def xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "Sheet1") -> bytes:
     (``neutralise_formulas``) and written as inline strings, which a spreadsheet never
     evaluates. Numbers stay numbers; missing values are empty cells; the header row is bold.
     """
+    buffer = io.BytesIO()
+    write_xlsx(buffer, [frame], columns=list(frame.columns), sheet_name=sheet_name)
+    return buffer.getvalue()
+
+
+def write_xlsx(
+    target,
+    chunks: Iterable[pd.DataFrame],
+    *,
+    columns: list,
+    sheet_name: str = "Sheet1",
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """`xlsx_bytes` for rows that arrive in pieces (frames with `columns`), written to a file
+    or a binary stream as they come: a million rows never sit in memory at once. `progress`
+    is called with the number of rows written after each piece."""
+    header = _text_cells(pd.Series([str(neutralise(c)) for c in columns], dtype=object), ' s="1"')
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, content in XLSX_FILES.items():
+            archive.writestr(name, content)
+        # Excel's sheet name rules: no []:*?/\\, at most 31 characters, not empty.
+        title = SHEET_NAME_FORBIDDEN.sub("_", sheet_name).strip("'")[:31] or "Sheet1"
+        title = xml_escape(title, {'"': "&quot;"})
+        archive.writestr("xl/workbook.xml", WORKBOOK.format(name=title))
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write((SHEET_START + "".join(["<row>", *header, "</row>"])).encode())
+            written = 0
+            for chunk in chunks:
+                sheet.write(_sheet_rows(chunk).encode())
+                written += len(chunk)
+                if progress is not None:
+                    progress(written)
+            sheet.write(SHEET_END.encode())
+
+
+def _sheet_rows(frame: pd.DataFrame) -> str:
     safe = neutralise_formulas(frame)
-    header = _text_cells(pd.Series([str(c) for c in safe.columns], dtype=object), ' s="1"')
     columns = []
     for i in range(safe.shape[1]):
         column = safe.iloc[:, i]
@@ -278,15 +313,4 @@ def xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "Sheet1") -> bytes:
     rows = np.full(len(safe), "<row>", dtype=object)
     for cells in columns:
         rows = rows + cells
-    body = "".join(["<row>", *header, "</row>"]) + "</row>".join(rows.tolist())
-    body += "</row>" if len(rows) else ""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for name, content in XLSX_FILES.items():
-            archive.writestr(name, content)
-        # Excel's sheet name rules: no []:*?/\\, at most 31 characters, not empty.
-        title = SHEET_NAME_FORBIDDEN.sub("_", sheet_name).strip("'")[:31] or "Sheet1"
-        title = xml_escape(title, {'"': "&quot;"})
-        archive.writestr("xl/workbook.xml", WORKBOOK.format(name=title))
-        archive.writestr("xl/worksheets/sheet1.xml", SHEET_START + body + SHEET_END)
-    return buffer.getvalue()
+    return "</row>".join(rows.tolist()) + ("</row>" if len(rows) else "")

@@ -8,3 +8,4 @@ class ProfilesConfig(AppConfig):
 
     def ready(self):
         from profiles.reviews import receivers  # noqa: F401  (connects the reviews to publishing)
+        from profiles.segments import receivers as segments  # noqa: F401  (stores segments)

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from icp_site.models import Membership, Organization, Role
 from portfolio.frames import cache as frame_cache
+from portfolio.frames import snapshot
 from tests.factories import PASSWORD, MembershipFactory, OrganizationFactory
 
 # These machines are shared and noisy: a per-example deadline only makes tests flaky.
@@ -127,5 +128,14 @@ def default_language():
 def empty_frame_cache():
     # Datasets' frames are cached in the process: no test sees another test's frames.
     frame_cache.clear()
+    snapshot.forget()
     yield
     frame_cache.clear()
+    snapshot.forget()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def shared_files(tmp_path_factory):
+    # Snapshots and exports of a test run live in its own folder (the database is the test's).
+    with override_settings(FILES_DIR=tmp_path_factory.mktemp("files")):
+        yield

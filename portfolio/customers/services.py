@@ -2,6 +2,7 @@
 
 from django.db import connection, models, transaction
 
+from portfolio.frames import snapshot
 from portfolio.imports.orders import PERIOD_RX, aggregate_orders
 from portfolio.models import Customer, Dataset, DatasetKind, OrderRow
 
@@ -18,6 +19,7 @@ def dataset_reaggregate(*, dataset: Dataset, period: str) -> Dataset:
         dataset.period = period
         dataset.revision += 1
         dataset.save(update_fields=["period", "revision"])
+        snapshot.write_on_commit(dataset)  # the new revision's columns; the old ones go
     return dataset
 
 

@@ -1,9 +1,14 @@
-"""A dataset's customers as pandas DataFrames, for the analyses (queryset -> DataFrame).
+"""A dataset's customers as pandas DataFrames, for the analyses (the one loader).
 
-One query per frame. Numbers travel from PostgreSQL as one bytea of big-endian float8s (row after
-row) and texts as one string joined by a separator, so 100,000 customers become numpy arrays
-without a Python object per value. Money becomes float here and only here. The frames are cached
-per dataset revision (portfolio.frames.cache): a page's later options and visits reuse them.
+A frame carries only the columns its caller asks for, typed for analysis: numbers as float64
+(NaN when missing), the company texts (industry, country, owner ...) as categoricals. They come
+from the dataset's snapshot (portfolio.frames.snapshot): columns on disk that every process
+maps without reading the customers from PostgreSQL. Names, customer ids and numeric columns of
+the file that were not mapped to a field come from PostgreSQL, in one query: numbers as one
+bytea of big-endian float8s, texts as one string joined by a separator, so 100,000 customers
+become numpy arrays without a Python object per value. Money becomes float here and only here.
+The frames are cached per dataset revision (portfolio.frames.cache): a page's later options and
+visits reuse them.
 
 Columns the analyses may use, besides the typed customer columns:
 - ``lifetime_days``: days from ``customer_since`` to ``customer_until`` or to ``today``.
@@ -25,6 +30,7 @@ from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.frames import cache as frame_cache
+from portfolio.frames import snapshot as snapshots
 from portfolio.models import Customer, Dataset, DatasetKind
 
 EXTRA_PREFIX = "extra:"
@@ -73,7 +79,10 @@ TEXT_COLUMNS = {
     "contract_type": _("Contract type"),
     "country": _("Country"),
     "customer_type": _("B2B / B2C"),
+    "market_position": _("Market position"),
+    "growth": _("Growth"),
 }
+EPOCH = dt.date(1970, 1, 1)
 
 
 class ColumnError(ValueError):
@@ -171,11 +180,11 @@ def _number_sql(key: str, params: dict) -> str:
 
 
 def _text_sql(key: str, params: dict) -> str:
-    if not key.startswith(EXTRA_PREFIX):
-        return key  # one of TEXT_COLUMNS, checked by load_customers
-    name = f"extra_{len(params)}"
-    params[name] = key.removeprefix(EXTRA_PREFIX)
-    return f"(extra ->> %({name})s)"
+    if key.startswith(EXTRA_PREFIX):
+        name = f"extra_{len(params)}"
+        params[name] = key.removeprefix(EXTRA_PREFIX)
+        return f"(extra ->> %({name})s)"
+    return key
 
 
 def load_customers(
@@ -183,28 +192,69 @@ def load_customers(
     *,
     numbers: Iterable[str] = (),
     texts: Iterable[str] = (),
+    dates: Iterable[str] = (),
     on: dt.date | None = None,
 ) -> pd.DataFrame:
-    """The dataset's customers: ``id`` (int), the numeric columns (float, NaN when missing) and
-    the text columns (text, missing when blank; ``extra:<column>`` for a column of the file
-    that was not mapped), in no particular row order.
+    """The dataset's customers in id order: ``id`` (int), the numeric columns (float, NaN when
+    missing), the text columns (missing when blank: categoricals for the company texts, object
+    for ``name``, ``external_id`` and ``extra:<column>``) and the date columns (datetime64,
+    NaT when missing).
 
     ``on`` is the date lifetimes and order recency are measured to (default: today). Cached
     per dataset revision; the frame is a shallow copy, change it freely.
     """
     numbers = tuple(dict.fromkeys(numbers))
     texts = tuple(dict.fromkeys(texts))
-    if unknown := [t for t in texts if t not in TEXT_COLUMNS and not t.startswith(EXTRA_PREFIX)]:
-        raise ColumnError(f"Unknown text columns {unknown!r}.")
+    dates = tuple(dict.fromkeys(dates))
+    if unknown := [t for t in texts if t not in TEXT_COLUMNS and not t.startswith(EXTRA_PREFIX)] + [
+        d for d in dates if d not in snapshots.DATES
+    ]:
+        raise ColumnError(f"Unknown text or date columns {unknown!r}.")
+    for key in numbers:
+        if not (key in TYPED or key in COMPUTED or key.startswith(EXTRA_PREFIX)):
+            raise ColumnError(f"Unknown numeric column {key!r}.")
     on = on or today()
     return frame_cache.get(
         dataset,
-        ("customers", numbers, texts, on),
-        lambda: _load_customers(dataset, list(numbers), list(texts), on),
+        ("customers", numbers, texts, dates, on),
+        lambda: _load_customers(dataset, numbers, texts, dates, on),
     )
 
 
-def _load_customers(dataset: Dataset, numbers: list[str], texts: list[str], on: dt.date):
+def _load_customers(dataset: Dataset, numbers, texts, dates, on: dt.date) -> pd.DataFrame:
+    snap = snapshots.snapshot_of(dataset)
+    extras = [key for key in numbers if key.startswith(EXTRA_PREFIX)]
+    stored = [text for text in texts if text not in snapshots.TEXTS]
+    fetched = _from_database(dataset, snap, extras, stored, on) if extras or stored else {}
+    data: dict[str, object] = {"id": snap.ids}
+    for key in numbers:
+        data[key] = fetched[key] if key in fetched else _number(snap, key, on)
+    for key in texts:
+        data[key] = fetched[key] if key in fetched else snap.category(key)
+    for key in dates:
+        data[key] = pd.to_datetime(snap.number(key), unit="D")
+    return pd.DataFrame(data, copy=False)
+
+
+def _number(snap: snapshots.Snapshot, key: str, on: dt.date) -> np.ndarray:
+    """A typed or computed number column, as the SQL of TYPED and COMPUTED defines it."""
+    if key in snap.columns:
+        return snap.number(key)
+    day = float((on - EPOCH).days)
+    if key == "lifetime_days":
+        until = snap.number("customer_until")
+        return np.where(np.isnan(until), day, until) - snap.number("customer_since")
+    if key == "orders_per_year":
+        # GREATEST skips a missing date: without both dates the span counts as one year.
+        span = np.fmax(snap.number("last_order") - snap.number("first_order"), 365.0)
+        return snap.number("order_count") * 365.25 / span
+    if key == "days_since_last_order":
+        return day - snap.number("last_order")
+    raise ColumnError(f"Unknown numeric column {key!r}.")
+
+
+def _from_database(dataset, snap, numbers: list[str], texts: list[str], on) -> dict:
+    """Columns the snapshot does not hold, aligned to its rows: one query."""
     params: dict = {
         "dataset": dataset.pk,
         "today": on,
@@ -227,13 +277,21 @@ def _load_customers(dataset: Dataset, numbers: list[str], texts: list[str], on: 
         blob, count, *joined = cursor.fetchone()
     values = np.frombuffer(bytes(blob or b""), dtype=">f8").astype(np.float64)
     values = values.reshape(-1, len(parts))
-    frame = pd.DataFrame(values[:, 1:], columns=numbers)
-    frame.insert(0, "id", values[:, 0].astype(np.int64))
+    if not len(values):
+        values = np.full((1, len(parts)), np.nan)  # nothing found: every row reads missing
+    rows = np.full(len(snap), -1, dtype=np.int64)
+    found = snap.positions(values[:, 0].astype(np.int64))
+    rows[found[found >= 0]] = np.flatnonzero(found >= 0)
+    columns: dict[str, np.ndarray] = {}
+    for i, key in enumerate(numbers, start=1):
+        columns[key] = np.where(rows >= 0, values[rows, i], np.nan)
     for column, text in zip(texts, joined, strict=True):
         cells = np.array(text.split(SEPARATOR) if count else [], dtype=object)
         cells[cells == ""] = None
-        frame[column] = cells
-    return frame
+        aligned = np.full(len(snap), None, dtype=object)
+        aligned[rows >= 0] = cells[rows[rows >= 0]]
+        columns[column] = aligned
+    return columns
 
 
 def customer_names(dataset: Dataset, ids: Sequence[int] | np.ndarray) -> pd.Series:

@@ -1,5 +1,5 @@
 """The frames the method's steps read: a size metric (steps 1-2), one size group (step 3), the
-whole portfolio's company columns (steps 4-6).
+whole portfolio's company columns (steps 4-5).
 
 Numbers come through the one loader, `portfolio.frames.customers.load_customers`; the size
 group's filter is SQL so that step 3 fetches names of one group only. The frames are cached per
@@ -28,6 +28,7 @@ from portfolio.frames import cache as frame_cache
 from portfolio.frames.customers import (
     EXTRA_PREFIX,
     NUMBER_PATTERN,
+    TEXT_COLUMNS,
     column_label,
     load_customers,
     numeric_extra_columns,
@@ -128,58 +129,15 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-# The whole portfolio's company columns, for the lift under the tables of steps 4-5 and the
-# draft of step 6: every participant's page asks for the same frame (cached per revision).
-def _population(dataset: Dataset) -> pd.DataFrame:
-    return frame_cache.get(dataset, ("population",), lambda: _load_population(dataset))
-
-
-def _load_population(dataset: Dataset) -> pd.DataFrame:
-    fields = CUSTOMER_FIELDS
-    rows = Customer.objects.in_dataset(dataset).order_by().values_list(*fields)
-    frame = pd.DataFrame(list(rows), columns=list(fields), dtype=object)
-    for name in fields:
-        kind = Customer._meta.get_field(name).get_internal_type()
-        if name == "id":
-            frame[name] = frame[name].astype("int64")
-        elif kind in ("DecimalField", "IntegerField"):
-            frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
-        elif kind == "CharField" and name not in ("name", "external_id"):
-            # Few distinct values (industry, country...): categories keep a million rows small.
-            frame[name] = frame[name].replace("", None).astype("category")
-    return frame
-
-
 def population_frame(dataset: Dataset | None, columns: dict[str, str]) -> pd.DataFrame | None:
-    """Every customer's values of the given fields, named by table column ({column: field})."""
+    """Every customer's values of the given fields, named by table column ({column: field}):
+    the lift under the tables of steps 4-5 (cached per revision by the loader)."""
     if dataset is None or not columns:
         return None
-    frame = _population(dataset)
-    return pd.DataFrame({column: frame[field] for column, field in columns.items()})
-
-
-CUSTOMER_FIELDS = (
-    "id",
-    "name",
-    "revenue",
-    "seats",
-    "margin",
-    "sales_cycle_days",
-    "customer_since",
-    "industry",
-    "customer_type",
-    "employees",
-    "country",
-    "company_revenue",
-    "market_position",
-    "growth",
-    "owner",
-    "contract_type",
-)
-
-
-def customers_frame(dataset: Dataset | None) -> pd.DataFrame:
-    """Every customer of the dataset with the fields criteria read (a copy: callers add columns)."""
-    if dataset is None:
-        return pd.DataFrame(columns=list(CUSTOMER_FIELDS))
-    return _population(dataset)
+    fields = list(dict.fromkeys(columns.values()))
+    frame = load_customers(
+        dataset,
+        numbers=[f for f in fields if f not in TEXT_COLUMNS],
+        texts=[f for f in fields if f in TEXT_COLUMNS],
+    )
+    return pd.DataFrame({column: frame[field] for column, field in columns.items()}, copy=False)

@@ -24,6 +24,7 @@ import pandas as pd
 from django.db import transaction
 from django.db.models import Count, Sum
 
+from portfolio.frames import snapshot
 from portfolio.imports.copying import Progress
 from portfolio.imports.limits import limit_errors
 from portfolio.imports.mapping import FIELDS_BY_NAME
@@ -301,6 +302,7 @@ def dataset_import(
             totals=totals,
         )
         dataset.save(update_fields=["facets", "summary"])
+        snapshot.write_on_commit(dataset)  # the columns every process maps (portfolio.frames)
     return ImportResult(
         dataset=dataset,
         checked=checked,

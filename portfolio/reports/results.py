@@ -234,6 +234,8 @@ def segments_page(
         frame = frame.assign(size_group=sizes.assignment.array)
         return segment_summary(frame, by=by), sizes
     frame = frames.load_customers(dataset, numbers=["revenue"], texts=(by,))
+    # A text, not the loader's categorical: segments by revenue, not in category order.
+    frame[by] = frame[by].astype(object)
     return segment_summary(frame, by=by), None
 
 

@@ -13,6 +13,7 @@ from profiles.models.reviews import (
     ReviewStatus,
     default_reminder_offsets,
 )
+from profiles.models.segments import CustomerSegment, ExportState, SegmentExport, SegmentSet
 from profiles.models.versions import (
     ImmutableVersion,
     ProfileVersion,
@@ -29,6 +30,10 @@ from profiles.models.workshops import (
 )
 
 __all__ = [
+    "CustomerSegment",
+    "ExportState",
+    "SegmentExport",
+    "SegmentSet",
     "OPEN_REVIEW_STATUSES",
     "DeliveryStatus",
     "ReminderDelivery",

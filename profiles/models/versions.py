@@ -110,6 +110,11 @@ class ProfileVersion(models.Model):
     def delete(self, *args, **kwargs):
         raise ImmutableVersion("Profile versions cannot be deleted.")
 
+    @property
+    def currency(self) -> str:
+        """The currency of its customer list's money, else the organisation's."""
+        return getattr(self.dataset, "currency", "") or self.organization.currency
+
 
 class Publication(models.Model):
     """Publishing a version makes it the current profile: the newest publication wins."""

@@ -61,6 +61,11 @@ class Workshop(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def currency(self) -> str:
+        """The currency of its customer list's money, else the organisation's."""
+        return getattr(self.dataset, "currency", "") or self.organization.currency
+
 
 class WorkshopStep(models.Model):
     """The saved inputs of one step; `version` guards against overwriting a teammate's edit."""

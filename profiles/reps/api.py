@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -16,6 +17,8 @@ from django.utils.translation import gettext as _
 from icp_site.tokens.api import ApiError, api_view, error, json_body
 from profiles.models import ProfileVersion, Publication
 from profiles.reps import fitcheck
+from profiles.segments import lists, services
+from profiles.versions.criteria import FIT_SEGMENTS
 
 __all__ = ["ApiError", "api_view", "error", "fit_check", "profile_current", "profile_version"]
 
@@ -60,12 +63,102 @@ def _publication(version: ProfileVersion) -> Publication | None:
     )
 
 
+def _segment_set(request, version):
+    dataset = lists.segment_dataset(request.organization, version)
+    return None if dataset is None else services.version_segments(version, dataset)
+
+
+def segments_json(segment_set) -> dict[str, Any] | None:
+    """Customers per segment of the current profile's customer list (None while computing)."""
+    if segment_set is None or not segment_set.ready:
+        return None
+    counts = lists.all_counts(segment_set)
+    return {"customers": counts.total, "counts": counts.counts, "up_to_date": segment_set.current}
+
+
 @api_view("GET")
 def profile_current(request):
     version = ProfileVersion.objects.current(request.organization)
     if version is None:
         return error(404, _("There is no published profile yet."))
-    return JsonResponse({**profile_json(version, _publication(version)), "current": True})
+    segments = segments_json(_segment_set(request, version))
+    return JsonResponse(
+        {**profile_json(version, _publication(version)), "current": True, "segments": segments}
+    )
+
+
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
+
+def _positive(value: str | None, default: int) -> int | None:
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    return number if number >= 1 else None
+
+
+@api_view("GET")
+def profile_current_customers(request):
+    """The customers of one segment (or all), in name order, a page at a time."""
+    version = ProfileVersion.objects.current(request.organization)
+    if version is None:
+        return error(404, _("There is no published profile yet."))
+    segment = request.GET.get("segment", "")
+    if segment and segment not in FIT_SEGMENTS:
+        message = _("Unknown segment %(segment)s. Use one of: %(segments)s.")
+        return error(400, message % {"segment": segment, "segments": ", ".join(FIT_SEGMENTS)})
+    number = _positive(request.GET.get("page"), 1)
+    size = _positive(request.GET.get("page_size"), PAGE_SIZE)
+    if number is None or size is None or size > MAX_PAGE_SIZE:
+        message = _("page and page_size are whole numbers from 1; page_size at most %(max)s.")
+        return error(400, message % {"max": MAX_PAGE_SIZE})
+    segment_set = _segment_set(request, version)
+    if segment_set is None:
+        return error(404, _("There is no customer list to apply the profile to yet."))
+    if not segment_set.ready:
+        return error(
+            409,
+            _("The segments of the customer list are being computed. Try again in a minute."),
+            Retry_After="30",
+        )
+    counts = lists.counts(segment_set, segment=segment)
+    pages = max(1, -(-counts.total // size))
+    if number > pages:
+        return error(
+            404,
+            _("There is no page %(page)s; the last is %(pages)s.")
+            % {"page": number, "pages": pages},
+        )
+    start = (number - 1) * size
+    found = lists.rows(segment_set, segment=segment)[start : start + size]
+    customers = [
+        {"external_id": row.external_id, "name": row.name, "segment": FIT_SEGMENTS[row.segment]}
+        for row in found.only("customer_id", "external_id", "name", "segment")
+    ]
+    base = request.build_absolute_uri(request.path)
+    query = {"segment": segment} if segment else {}
+
+    def link(page_number: int) -> str:
+        return f"{base}?{urlencode({**query, 'page': page_number, 'page_size': size})}"
+
+    return JsonResponse(
+        {
+            "version": version.number,
+            "segment": segment or None,
+            "count": counts.total,
+            "page": number,
+            "pages": pages,
+            "page_size": size,
+            "next": link(number + 1) if number < pages else None,
+            "previous": link(number - 1) if number > 1 else None,
+            "up_to_date": segment_set.current,
+            "customers": customers,
+        }
+    )
 
 
 @api_view("GET")

@@ -90,7 +90,7 @@ def fit_check_bulk_mapping(request: MemberRequest):
     )
     if request.method == "POST" and form.is_valid():
         result = fitcheck.bulk_check(
-            raw, form.mapping(), version.content, number_hint=form.number_hint()
+            raw, form.mapping(), version.content, number_format=form.number_format_key()
         )
         file_format = form.cleaned_data["file_format"]
         stem = PurePath(stored["name"]).stem

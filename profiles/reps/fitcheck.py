@@ -7,8 +7,9 @@ Everything here turns input into attributes and calls `evaluation.evaluate` (one
   columns, the other customer fields a criterion may use (seats, revenue, ...), the buyer table's
   columns, and any other attribute the profile's criteria use (a team's own column).
 - `check(content, attributes)`: one prospect -> FitResult.
-- `bulk_check(raw, mapping, content)`: an uploaded prospect list -> a table with the segment,
-  known/total, the reason and met/missed/unknown per criterion for every row.
+- `bulk_check(raw, mapping, content)`: an uploaded prospect list, read as the customer import
+  reads a file -> a table with the segment, known/total, the reason and met/missed/unknown per
+  criterion for every row.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from django.utils.translation import pgettext_lazy
 
 from icp_site import l10n
 from portfolio.imports.mapping import FIELDS_BY_NAME, normalize_header, suggest_mapping
+from portfolio.imports.pipeline import import_check
 from portfolio.imports.reading import RawTable
-from portfolio.imports.validation import validate
-from portfolio.parsing.numbers import NumberFormat
+from profiles.segments.exports import REASON_LABELS
 from profiles.versions import traits
 from profiles.versions.criteria import (
     MULTI_VALUED_ATTRIBUTES,
@@ -58,17 +59,6 @@ OPERATOR_LABELS = {
     "lte": _("is at most"),
     "between": _("is between"),
     "contains": _("contains"),
-}
-# Short forms of evaluation.REASONS for a spreadsheet cell.
-REASON_LABELS = {
-    "no_criteria": _("The profile has no criteria"),
-    "conflict_do_not_wins": _("Do-not wins over do-or-die"),
-    "do_not": _("A do-not criterion is met"),
-    "too_little_known": _("Too little known to decide"),
-    "do_or_die": _("Meets the do-or-die criteria"),
-    "do_or_die_unclear": _("Could be do-or-die; too little known"),
-    "neutral_match": _("Meets the neutral criteria"),
-    "between": _("Grey zone"),
 }
 # The customer fields (besides the company table's) a criterion may read, for our own deal.
 DEAL_FIELDS = {
@@ -202,14 +192,18 @@ def bulk_check(
     mapping: Mapping[str, str | None],
     content: Mapping[str, Any],
     *,
-    number_hint: NumberFormat | None = None,
+    number_format: str | None = None,
 ) -> BulkResult:
-    """Judge every row of an uploaded prospect list (see the module docstring)."""
+    """Judge every row of an uploaded prospect list (see the module docstring).
+
+    The customer fields are read exactly as the customer import reads them
+    (portfolio.imports.pipeline.import_check: growth stays a word, numbers in the file's
+    format, ``number_format`` one of its NUMBER_FORMATS keys or None to detect it)."""
     found = profile_criteria(content)
     labels = labels_for(content)
-    fields = {k: v for k, v in mapping.items() if not k.startswith(EXTRA_PREFIX)}
-    report = validate(raw, fields, number_hint=number_hint)
-    prospects = report.customers.copy()
+    fields = {k: v for k, v in mapping.items() if not k.startswith(EXTRA_PREFIX) and v}
+    checked = import_check(raw=raw, mapping=fields, number_format=number_format)
+    prospects = checked.customers.copy()
     for key, header in mapping.items():
         if key.startswith(EXTRA_PREFIX) and header:
             name = key.removeprefix(EXTRA_PREFIX)
@@ -236,7 +230,7 @@ def bulk_check(
         table=table,
         counts={s: int(counts.get(s, 0)) for s in SEGMENT_LABELS},
         rows=len(table),
-        problem_rows=int((~report.valid_mask).sum()),
+        problem_rows=checked.invalid_count,
     )
 
 

@@ -11,7 +11,6 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.imports.reading import TEXT_EXTENSIONS, WORKBOOK_EXTENSIONS
-from portfolio.parsing.numbers import COMMA, POINT, NumberFormat
 from portfolio.parsing.typed import parse_local_number
 from portfolio.uploads.forms import FIELD_LABELS, NUMBER_FORMAT_CHOICES
 from profiles.reps import fitcheck
@@ -152,12 +151,9 @@ class ProspectMappingForm(forms.Form):
     def mapping(self) -> dict[str, str | None]:
         return {key: self.cleaned_data.get(f"map_{key}") or None for key in self.keys}
 
-    def number_hint(self) -> NumberFormat | None:
-        return {
-            "point": POINT,
-            "comma": COMMA,
-            "space": NumberFormat(",", " "),
-        }.get(self.cleaned_data.get("number_format") or "")
+    def number_format_key(self) -> str | None:
+        """The file's number format as the import names it (None: detect it)."""
+        return self.cleaned_data.get("number_format") or None
 
 
 class SegmentFilterForm(forms.Form):

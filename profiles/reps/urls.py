@@ -12,4 +12,14 @@ urlpatterns = [
     path("segments/", segment_views.segment_list, name="segment_list"),
     path("segments/export/", segment_views.segment_list_export, name="segment_list_export"),
     path("segments/crm/", segment_views.crm_export_download, name="crm_export"),
+    path(
+        "segments/exports/<int:pk>/",
+        segment_views.segment_export_status,
+        name="segment_export_status",
+    ),
+    path(
+        "segments/exports/<int:pk>/download/",
+        segment_views.segment_export_download,
+        name="segment_export_download",
+    ),
 ]

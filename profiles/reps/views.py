@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
-from django.urls import reverse
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -12,68 +12,17 @@ from django.views.decorators.vary import vary_on_headers
 
 from icp_site import l10n
 from icp_site.access import MemberRequest, member_required
-from profiles.models import ProfileVersion, Publication, SavedFitCheck
-from profiles.reps import fitcheck
+from portfolio.models import Customer
+from profiles.models import SavedFitCheck
+from profiles.reps import fitcheck, onepager
 from profiles.reps import services as rep_services
 from profiles.reps.forms import (
     FitCheckForm,
 )
 from profiles.reps.pages import SAVED_SHOWN, current_version, no_profile
-from profiles.versions.criteria import SEGMENTS
-from profiles.versions.traits import trait_label
+from profiles.segments import lists, segmenting, services
 
 # --------------------------------------------------------------------------- the one-pager
-
-
-def _one_pager(version: ProfileVersion) -> dict:
-    content = version.content
-    labels = fitcheck.labels_for(content)
-    # The profile's money is in the currency of the customer list it was built from.
-    currency = getattr(version.dataset, "currency", "") or version.organization.currency
-    traits = [
-        {
-            **t,
-            "label": trait_label(t.get("key", ""), t.get("label", "")),
-            "display": _trait_value(t.get("key"), t.get("value"), currency),
-        }
-        for t in content.get("traits", [])
-        if t.get("relevant", True)
-    ]
-    criteria = content.get("criteria", [])
-    segments = [
-        {
-            "key": segment,
-            "label": fitcheck.SEGMENT_LABELS[segment],
-            "note": content.get("notes", {}).get(segment, ""),
-            "criteria": [
-                {
-                    "text": fitcheck.criterion_text(c, labels, currency=currency),
-                    "note": c.get("note", ""),
-                }
-                for c in criteria
-                if c["segment"] == segment
-            ],
-        }
-        for segment in SEGMENTS
-    ]
-    return {
-        "version": version,
-        "company_traits": [t for t in traits if t.get("source") == "company"],
-        "buyer_traits": [t for t in traits if t.get("source") == "buyer"],
-        "other_traits": [t for t in traits if t.get("source") not in ("company", "buyer")],
-        "segments": segments,
-        "publication": Publication.objects.filter(version=version)
-        .select_related("published_by")
-        .order_by("-published_at", "-pk")
-        .first(),
-        "history_url": reverse("profile_versions"),
-    }
-
-
-def _trait_value(key, value, currency: str) -> str:
-    numbers = isinstance(value, list) and all(isinstance(v, int | float) for v in value)
-    money = currency if key in l10n.MONEY_ATTRIBUTES else None
-    return l10n.format_value(value, currency=money, between=numbers)
 
 
 @require_GET
@@ -82,7 +31,8 @@ def current_profile(request: MemberRequest):
     version = current_version(request)
     if version is None:
         return no_profile(request, _("Current profile"))
-    context = {**_one_pager(version), "is_current": True}
+    dataset = lists.segment_dataset(request.organization, version)
+    context = {**onepager.one_pager(version, dataset), "is_current": True}
     return render(request, "profiles/current/profile.html", context)
 
 
@@ -99,10 +49,20 @@ def fit_check(request: MemberRequest):
     attributes = fitcheck.attributes_for(version.content)
     labels = {a.key: a.label for a in attributes}
     language = get_language()
+    existing = None
+    if request.method == "GET" and request.GET.get("customer"):
+        existing = _existing_customer(request, version, request.GET["customer"])
     form = FitCheckForm(
-        request.POST or None, attributes=attributes, language=language, prefix="fit"
+        request.POST or None,
+        attributes=attributes,
+        language=language,
+        prefix="fit",
+        initial=existing["initial"] if existing else None,
     )
-    context = {"version": version, "form": form, "labels": labels}
+    context = {"version": version, "form": form, "labels": labels, "existing": existing}
+    if existing:
+        result = existing["result"]
+        context.update(result=result, reason=result.reason_text(labels), rows=_rows(result, labels))
     if request.method == "POST" and form.is_valid():
         entered = form.prospect_attributes()
         result = fitcheck.check(version.content, entered)
@@ -126,6 +86,28 @@ def fit_check(request: MemberRequest):
         created_by=request.user
     )[:SAVED_SHOWN]
     return render(request, "profiles/current/fit_check.html", context)
+
+
+def _existing_customer(request: MemberRequest, version, customer_id: str) -> dict:
+    """A customer of the profile's list checked as it stands there (the table corrections
+    the version was saved with included): the same answer as the segment lists."""
+    dataset = lists.segment_dataset(request.organization, version)
+    if dataset is None or not customer_id.isdigit():
+        raise Http404
+    customer = get_object_or_404(
+        Customer.objects.for_organization(request.organization).filter(dataset=dataset),
+        pk=int(customer_id),
+    )
+    segment_set = services.version_segments(version, dataset)
+    known, result = segmenting.customer_fit(
+        dataset, version.content, segment_set.corrections, customer.pk
+    )
+    initial = {"prospect": customer.name}
+    for key, value in known.items():
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = l10n.input_number(int(value) if float(value).is_integer() else value)
+        initial[key] = value
+    return {"customer": customer, "result": result, "initial": initial}
 
 
 def _rows(result, labels):

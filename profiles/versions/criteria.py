@@ -160,6 +160,32 @@ def criteria_from_dicts(items: Iterable[Mapping[str, Any]]) -> tuple[Criterion, 
     return criteria
 
 
+def criterion_for_trait(trait: Mapping[str, Any], *, multi: bool = False) -> dict | None:
+    """The do-or-die criterion a trait's value suggests: between for a range of two numbers,
+    eq for a number, contains for a multi-valued trait, else in (None when it suggests none)."""
+    value = trait.get("value")
+    if value in (None, "", []):
+        return None
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, int | float) for v in value)
+    ):
+        operator = "between"
+    elif isinstance(value, int | float):
+        operator = "eq"
+    elif multi:
+        operator, value = "contains", value[0] if isinstance(value, list) else value
+    else:
+        operator = "in"
+        value = value if isinstance(value, list) else [value]
+    item = {"segment": "do-or-die", "attribute": trait["key"], "operator": operator}
+    try:
+        return Criterion.from_dict({**item, "value": value}).to_dict()
+    except CriterionError:
+        return None
+
+
 def _plain_number(value: Any, *, strings: bool) -> int | float | None:
     """A finite number, int when whole (JSON-friendly); None when `value` is not one."""
     if isinstance(value, str) and strings and _PLAIN_NUMBER.fullmatch(value.strip()):

@@ -41,6 +41,11 @@ urlpatterns = [
     # Step 6: the draft profile, saved as a version.
     path("<int:pk>/draft/", profile_views.workshop_draft_save, name="workshop_draft_save"),
     path(
+        "<int:pk>/draft/preview/",
+        profile_views.workshop_draft_preview,
+        name="workshop_draft_preview",
+    ),
+    path(
         "<int:pk>/draft/rebuild/",
         profile_views.workshop_draft_rebuild,
         name="workshop_draft_rebuild",

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from icp_site.models import Invitation, Role
 from portfolio.models import ScoringModel
-from profiles.models import ReminderDelivery, ReviewReminder
+from profiles.models import ReminderDelivery, ReviewReminder, SegmentExport, SegmentSet
 from profiles.workshop.tables import services as table_services
 from tests.factories import (
     ApiTokenFactory,
@@ -147,6 +147,11 @@ OBJECT_KWARGS = {
     },
     "workshop_selfcheck": lambda team: {"pk": WorkshopFactory(organization=team.organization).pk},
     "profile_version_selfcheck": lambda team: {"number": _version(team).number},
+    "workshop_draft_preview": lambda team: {
+        "pk": WorkshopFactory(organization=team.organization).pk
+    },
+    "segment_export_status": lambda team: {"pk": _export(team).pk},
+    "segment_export_download": lambda team: {"pk": _export(team).pk},
     "profile_version": lambda team: {"number": _version(team).number},
     "profile_version_publish": lambda team: {"number": _version(team).number},
     "profile_version_restore": lambda team: {"number": _version(team).number},
@@ -159,6 +164,18 @@ def _cell(team):
     workshop = workshop_with_best_customers(team.organization)
     row = table_services.profile_rows_sync(workshop=workshop, table="company")[0]
     return {"pk": workshop.pk, "table": "company", "row": row.pk, "column": "industry"}
+
+
+def _export(team):
+    version = _version(team)
+    segment_set = SegmentSet.objects.get(version=version)
+    return SegmentExport.objects.create(
+        organization=team.organization,
+        requested_by=team.rep.user,
+        segment_set=segment_set,
+        file_name="segments.xlsx",
+        state="ready",
+    )
 
 
 def _version(team):

@@ -1,5 +1,5 @@
-"""Step 6: the draft profile built from steps 4-5, what the team posts, the decision log, and
-what the draft means when applied to the customer list.
+"""Step 6: the draft profile built from steps 4-5, what the team posts and the decision log
+(what the draft means for the customer list: profiles.segments.preview).
 
 The draft is the content of a profile version (schema in profiles.versions.diff) kept in the
 inputs of step 6 until the team saves it as a version. Plain functions: no ORM, no request.
@@ -7,17 +7,14 @@ inputs of step 6 until the team saves it as a version. Plain functions: no ORM, 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from portfolio.parsing.typed import parse_local_number
-from profiles.versions import criteria, evaluation, traits
-from profiles.versions.criteria import SEGMENTS, Criterion, CriterionError
+from profiles.versions import criteria, traits
+from profiles.versions.criteria import SEGMENTS
 from profiles.versions.diff import criterion_key, empty_content
 from profiles.workshop.tables import summaries
 
@@ -73,27 +70,7 @@ def is_strong(share) -> bool:
 
 def criterion_for_trait(trait: dict, col: traits.Column | None) -> dict | None:
     """The do-or-die criterion a relevant trait suggests (None when it suggests none)."""
-    value = trait["value"]
-    if value in (None, "", []):
-        return None
-    if (
-        isinstance(value, list)
-        and len(value) == 2
-        and all(isinstance(v, int | float) for v in value)
-    ):
-        operator = "between"
-    elif isinstance(value, int | float):
-        operator = "eq"
-    elif col is not None and col.kind == "multi":
-        operator, value = "contains", value[0] if isinstance(value, list) else value
-    else:
-        operator = "in"
-        value = value if isinstance(value, list) else [value]
-    item = {"segment": "do-or-die", "attribute": trait["key"], "operator": operator}
-    try:
-        return Criterion.from_dict({**item, "value": value}).to_dict()
-    except CriterionError:
-        return None
+    return criteria.criterion_for_trait(trait, multi=col is not None and col.kind == "multi")
 
 
 def draft_from_tables(summaries: dict[str, list[summaries.Summary]], *, by: str, at: str) -> dict:
@@ -255,85 +232,6 @@ def record_decisions(old: dict, new: dict, *, by: str, at: str, reasons: dict, e
                 )
             )
     return log
-
-
-# --------------------------------------------------------------------------- applying
-
-
-@dataclass(frozen=True)
-class SegmentFigures:
-    segment: str
-    customers: int
-    customer_share: float
-    revenue_share: float
-    best: int
-    best_share: float
-    names: list[str]
-
-
-@dataclass(frozen=True)
-class Application:
-    """What the draft means for the customer list, segment by segment."""
-
-    segments: list[SegmentFigures]
-    total: int
-    recent_total: int | None  # customers won in the last 12 months; None without the column
-    recent_do_or_die: int | None
-
-    @property
-    def recent_share(self) -> float | None:
-        if not self.recent_total:
-            return None
-        return self.recent_do_or_die / self.recent_total * 100
-
-
-LIST_LIMIT = 50
-
-
-def apply(
-    content: dict, customers: pd.DataFrame, *, best_ids, today: dt.date
-) -> Application | None:
-    """Segment every customer with evaluation.evaluate_frame and count per segment.
-
-    `customers` has id, name, revenue, customer_since and the attributes the criteria read.
-    """
-    try:
-        found = criteria.criteria_from_dicts(content.get("criteria", []))
-    except CriterionError:
-        return None
-    result = evaluation.evaluate_frame(found, customers)
-    segment = result["segment"].astype(str).to_numpy()
-    revenue = pd.to_numeric(customers.get("revenue"), errors="coerce").fillna(0).to_numpy()
-    total_revenue = revenue.sum()
-    best = customers["id"].isin(set(best_ids)).to_numpy()
-    total = len(customers)
-    figures = []
-    for name in criteria.FIT_SEGMENTS:
-        mask = segment == name
-        count = int(mask.sum())
-        figures.append(
-            SegmentFigures(
-                segment=name,
-                customers=count,
-                customer_share=count / total * 100 if total else 0.0,
-                revenue_share=float(revenue[mask].sum() / total_revenue * 100)
-                if total_revenue
-                else 0.0,
-                best=int((mask & best).sum()),
-                best_share=float((mask & best).sum() / best.sum() * 100) if best.sum() else 0.0,
-                names=customers.loc[mask, "name"]
-                .iloc[np.argsort(-revenue[mask], kind="stable")][:LIST_LIMIT]
-                .tolist(),
-            )
-        )
-    recent_total = recent_do_or_die = None
-    since = customers.get("customer_since")
-    if since is not None and since.notna().any():
-        dates = pd.to_datetime(since, errors="coerce")
-        recent = (dates >= pd.Timestamp(today - dt.timedelta(days=365))).to_numpy()
-        recent_total = int(recent.sum())
-        recent_do_or_die = int((recent & (segment == "do-or-die")).sum())
-    return Application(figures, total, recent_total, recent_do_or_die)
 
 
 SEGMENT_LABELS = dict(zip(SEGMENTS, SEGMENTS, strict=True))

@@ -64,7 +64,7 @@ def draft_check(workshop: Workshop, content: dict) -> ProfileCheck | None:
         workshop.dataset.revision,
         today,
         get_language(),  # the warnings are sentences, with money in the currency
-        workshop.organization.currency,
+        workshop.currency,
         _key(frames.state(workshop, rows), criteria, labels(content)),
     )
     return _CACHE.get_or_set(
@@ -74,7 +74,7 @@ def draft_check(workshop: Workshop, content: dict) -> ProfileCheck | None:
             content,
             best,
             today,
-            workshop.organization.currency,
+            workshop.currency,
         ),
     )
 
@@ -94,7 +94,7 @@ def version_check(version: ProfileVersion) -> ProfileCheck | None:
         version.dataset.revision,
         today,
         get_language(),
-        version.organization.currency,
+        version.currency,
         version.pk,
     )
     return _CACHE.get_or_set(
@@ -104,7 +104,7 @@ def version_check(version: ProfileVersion) -> ProfileCheck | None:
             version.content,
             [],
             today,
-            version.organization.currency,
+            version.currency,
         ),
     )
 

@@ -1,17 +1,17 @@
 """What steps 4-5 tell step 6: the summaries of the tables as evidence, and the draft applied
-to the customer list (the best customers' rows add what the team knows about them)."""
+to the customer list (profiles.segments: the one frame, with the tables' corrections)."""
 
 from __future__ import annotations
 
-import pandas as pd
-from django.utils import timezone
+from dataclasses import dataclass
 
-from portfolio.frames import steps as data
 from profiles.models import ProfileRow, Workshop, WorkshopStep
+from profiles.segments import services as segment_services
+from profiles.segments.preview import Application
 from profiles.versions import traits
 from profiles.workshop.draft import build as draft
+from profiles.workshop.tables import memo, summaries
 from profiles.workshop.tables import services as table_services
-from profiles.workshop.tables import summaries
 
 
 class Evidence:
@@ -29,11 +29,8 @@ class Evidence:
                 continue
             cols = traits.columns(table, step.inputs)
             rows = table_services.profile_rows_sync(workshop=workshop, table=table)
-            population = data.population_frame(
-                workshop.dataset, {c.key: c.customer_field for c in cols if c.customer_field}
-            )
             self.rows[table] = rows
-            self.by_table[table] = summaries.summarise(rows, cols, population)
+            self.by_table[table] = memo.table_summaries(workshop, rows, cols)
         self.by_key = {s.column.key: s for items in self.by_table.values() for s in items}
 
     def __call__(self, key: str, value) -> dict | None:
@@ -44,29 +41,22 @@ class Evidence:
         return summary.column if summary else None
 
 
-def application(workshop: Workshop, content: dict, evidence: Evidence) -> draft.Application | None:
-    """The draft applied to every customer of the workshop's list (None without criteria)."""
-    frame = data.customers_frame(workshop.dataset)
-    if frame.empty:
-        return None
-    # The best customers' rows carry what the team knows (buyer, own columns): use it.
-    position = {pk: i for i, pk in enumerate(frame["id"].tolist())}
-    for rows in evidence.rows.values():
-        for row in rows:
-            index = position.get(row.customer_id)
-            if index is None:
-                continue
-            for key, value in row.values.items():
-                if key not in evidence.by_key:
-                    continue  # a removed column's cell: out of view, out of the profile
-                if key not in frame.columns:
-                    frame[key] = None
-                    frame[key] = frame[key].astype(object)
-                numeric_column = frame[key].dtype.kind == "f"
-                if isinstance(frame[key].dtype, pd.CategoricalDtype) or (
-                    numeric_column and not isinstance(value, int | float)
-                ):
-                    frame[key] = frame[key].astype(object)
-                frame.iat[index, frame.columns.get_loc(key)] = value
-    best = table_services.selection(workshop)
-    return draft.apply(content, frame, best_ids=best, today=timezone.localdate())
+@dataclass(frozen=True)
+class DraftPreview:
+    """What step 6 shows of the draft applied to the customer list."""
+
+    application: Application | None  # the stored figures (perhaps of the previous draft)
+    updating: bool  # a recomputation is under way (a large list, in the worker)
+    failed: str = ""  # the draft's criteria cannot be read
+
+
+def application(workshop: Workshop) -> DraftPreview:
+    """The draft's stored segments: recomputed only when the criteria, the tables'
+    corrections, the best customers or the list changed (profiles.segments.services)."""
+    segment_set = segment_services.draft_segments(workshop)
+    if segment_set is None:
+        return DraftPreview(None, False)
+    figures = Application.from_json(segment_set.preview) if segment_set.preview else None
+    if figures is not None and not figures.total:
+        figures = None
+    return DraftPreview(figures, not segment_set.current, segment_set.failed)

@@ -2,9 +2,10 @@
 with the fields criteria read, their end dates and imported columns, plus the corrections the
 team made to its best customers' rows in steps 4-5.
 
-`workshop_frame` is the one entry point, wrapping the loaders there are today
-(`portfolio.frames.steps.customers_frame` and `load_customers`); when the workshop's frame is
-unified in one public function, point it there.
+`workshop_frame` is the one entry point. The customers come through the one loader
+(`portfolio.frames.customers.load_customers`, the same columns `profiles.segments.frames`
+reads); the corrections are the current best customers' table rows, also where the team
+added a buyer trait or a column of its own (known for the best customers only).
 """
 
 from __future__ import annotations
@@ -13,14 +14,13 @@ import hashlib
 import json
 from collections.abc import Iterable
 
-import numpy as np
 import pandas as pd
 
 from portfolio.frames import cache as frame_cache
-from portfolio.frames import steps as data
 from portfolio.frames.customers import EXTRA_PREFIX, load_customers, numeric_extra_columns
-from portfolio.models import Customer, Dataset
+from portfolio.models import Dataset
 from profiles.models import ProfileRow, Workshop, WorkshopStep
+from profiles.segments.frames import NUMBER_FIELDS, TEXT_FIELDS
 from profiles.versions import traits
 from profiles.workshop.tables import services as table_services
 
@@ -29,74 +29,35 @@ _EXTRAS = frame_cache.Memo(64)  # which imported columns hold numbers, per datas
 COMPANY_ATTRIBUTES = tuple(c.key for c in traits.COMPANY_COLUMNS if c.customer_field)
 
 
-def _end_dates(dataset: Dataset) -> pd.DataFrame:
-    # Few customers have an end date: one small query, cached per revision.
-    rows = (
-        Customer.objects.in_dataset(dataset)
-        .filter(customer_until__isnull=False)
-        .order_by()
-        .values_list("id", "customer_until")
-    )
-    return pd.DataFrame(list(rows), columns=["id", "customer_until"])
-
-
-def _texts(dataset: Dataset, columns: list[str]) -> pd.DataFrame:
-    texts = load_customers(dataset, texts=[EXTRA_PREFIX + c for c in columns])
-    texts.columns = ["id", *columns]
-    for name in columns:  # few distinct values: categories keep a million rows small
-        texts[name] = texts[name].astype("category")
-    return texts
-
-
 def extra_columns(dataset: Dataset) -> tuple[list[str], list[str]]:
     """The dataset's imported columns that are no customer field: (numeric, text)."""
 
     def find():
         numeric = numeric_extra_columns(dataset)
-        taken = set(data.CUSTOMER_FIELDS) | {"customer_until"}
+        taken = {"id", "name", *NUMBER_FIELDS, *TEXT_FIELDS, "customer_since", "customer_until"}
         text = [c for c in dataset.extra_columns or () if c not in numeric and c not in taken]
         return [c for c in numeric if c not in taken], text
 
     return _EXTRAS.get_or_set((dataset.pk, dataset.revision), find)
 
 
-def _align(frame: pd.DataFrame, other: pd.DataFrame, columns) -> None:
-    """Copy `columns` of `other` into `frame`, row by row through the customer id."""
-    ids, others = frame["id"].to_numpy(), other["id"].to_numpy()
-    if len(ids) == len(others) and np.array_equal(ids, others):
-        position = np.arange(len(ids))  # the loaders read the rows in the same order
-    else:
-        position = pd.Index(others).get_indexer(ids)
-    missing, position = position < 0, position.clip(min=0)
-    for name in columns:
-        values = other[name]
-        if isinstance(values.dtype, pd.CategoricalDtype):
-            codes = values.cat.codes.to_numpy().take(position) if len(values) else position * 0
-            codes[missing] = -1
-            frame[name] = pd.Categorical.from_codes(codes, categories=values.cat.categories)
-        else:
-            numbers = values.to_numpy().take(position) if len(values) else position * 0
-            frame[name] = pd.Series(numbers, index=frame.index).where(~missing)
-
-
 def dataset_frame(dataset: Dataset | None) -> pd.DataFrame:
-    """Every customer of the dataset: the fields criteria read, customer_until, imported columns
-    (numbers as floats, texts as categories)."""
-    frame = data.customers_frame(dataset).copy(deep=False)
+    """Every customer of the dataset: the fields criteria read, customer_since and
+    customer_until, imported columns (numbers as floats, texts as categories); read through the
+    one loader (portfolio.frames.customers.load_customers), cached per dataset revision."""
     if dataset is None:
-        frame["customer_until"] = pd.Series(dtype="datetime64[ns]")
-        return frame
-    ends = frame_cache.get(dataset, ("end dates",), lambda: _end_dates(dataset))
-    ends["customer_until"] = pd.to_datetime(ends["customer_until"])
-    _align(frame, ends, ["customer_until"])
+        columns = ["id", *NUMBER_FIELDS, *TEXT_FIELDS, "customer_since", "customer_until"]
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     numeric, text = extra_columns(dataset)
-    if numeric:
-        numbers = load_customers(dataset, numbers=[EXTRA_PREFIX + c for c in numeric])
-        numbers.columns = ["id", *numeric]
-        _align(frame, numbers, numeric)
-    if text:
-        texts = frame_cache.get(dataset, ("extra texts", *text), lambda: _texts(dataset, text))
-        _align(frame, texts, text)
+    frame = load_customers(
+        dataset,
+        numbers=[*NUMBER_FIELDS, *(EXTRA_PREFIX + c for c in numeric)],
+        texts=["name", *TEXT_FIELDS, *(EXTRA_PREFIX + c for c in text)],
+        dates=["customer_since", "customer_until"],
+    )
+    frame = frame.rename(columns={EXTRA_PREFIX + c: c for c in (*numeric, *text)})
+    for name in text:  # few distinct values: categories keep a million rows small
+        frame[name] = frame[name].astype("category")
     return frame
 
 

@@ -67,7 +67,7 @@ def workshop_suggestions(request: HtmxRequest, pk: int):
         else []
     )
     names = checks.labels(content, used)
-    currency = request.organization.currency
+    currency = workshop.currency
     context = {
         "workshop": workshop,
         "step": step,

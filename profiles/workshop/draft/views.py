@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from icp_site.access import MemberRequest, leader_required
+from icp_site.access import MemberRequest, leader_required, member_required
 from profiles.models import ProfileVersion, Workshop, WorkshopStep
 from profiles.versions import criteria, diff
 from profiles.versions import services as version_services
@@ -76,7 +76,7 @@ def _step6_context(request, workshop, step, *, errors=None, posted=None, conflic
         ],
         "attributes": attributes,
         "operators": [(op, criteria.OPERATOR_LABELS[op]) for op in OPERATORS],
-        "application": evidence_module.application(workshop, content, evidence),
+        "preview": evidence_module.application(workshop),
         "decisions": list(reversed(content["decisions"])),
         "errors": errors or [],
         "conflict": conflict,
@@ -111,6 +111,15 @@ def step6_live(request: MemberRequest, pk: int, state):
         "workshop": workshop,
     }
     return render(request, "profiles/step6.html#live", context)
+
+
+@require_GET
+@member_required
+def workshop_draft_preview(request: MemberRequest, pk: int):
+    """The draft's figures alone: polled while a large list is recomputed in the background."""
+    workshop = workshop_of(request, pk)
+    context = {"workshop": workshop, "preview": evidence_module.application(workshop)}
+    return render(request, "profiles/step6.html#application", context)
 
 
 @require_POST

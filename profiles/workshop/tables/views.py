@@ -9,7 +9,6 @@ and the list of who else is here, so a teammate's edit shows without clobbering 
 from __future__ import annotations
 
 import hashlib
-import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -24,13 +23,12 @@ from django.views.decorators.vary import vary_on_headers
 from icp_site import l10n
 from icp_site.access import MemberRequest, leader_required
 from portfolio.frames import cache as frame_cache
-from portfolio.frames import steps as data
 from profiles.models import ProfileRow, Workshop, WorkshopStep
 from profiles.versions import traits
 from profiles.workshop import live, steps
 from profiles.workshop.pages import progress, workshop_of
+from profiles.workshop.tables import memo
 from profiles.workshop.tables import services as table_services
-from profiles.workshop.tables import summaries
 
 TEMPLATE = "profiles/table_step.html"
 
@@ -94,25 +92,9 @@ def _structure(rows, cols) -> str:
 
 
 def _summaries(workshop, table, rows, cols):
-    # Thirty laptops ask for the same summaries after every edit: compute them once per content.
-    # The revision: re-aggregating an order list changes the customers' figures.
-    key = (
-        workshop.dataset_id,
-        workshop.dataset.revision if workshop.dataset else None,
-        tuple((row.pk, json.dumps(row.values, sort_keys=True)) for row in rows),
-        tuple((c.key, c.kind) for c in cols),
-    )
-    return _SUMMARIES.get_or_set(key, lambda: _summarise(workshop, rows, cols))
+    return memo.table_summaries(workshop, rows, cols)
 
 
-def _summarise(workshop, rows, cols):
-    population = data.population_frame(
-        workshop.dataset, {c.key: c.customer_field for c in cols if c.customer_field}
-    )
-    return summaries.summarise(rows, cols, population)
-
-
-_SUMMARIES = frame_cache.Memo(32)
 _FRAGMENTS = frame_cache.Memo(64)
 
 

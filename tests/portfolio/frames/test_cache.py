@@ -14,12 +14,15 @@ from django.urls import reverse
 from portfolio.customers.services import dataset_reaggregate
 from portfolio.frames import cache as frame_cache
 from portfolio.frames import customers as frames
+from portfolio.frames import snapshot
 from portfolio.frames import steps as data
 from portfolio.imports.mapping import suggest_mapping
 from portfolio.imports.pipeline import dataset_import
 from portfolio.imports.reading import read_table
 from portfolio.models import Dataset
-from profiles.reps import segments as segment_lists
+from profiles.segments import lists as segment_lists
+from profiles.segments import services as segment_services
+from profiles.segments.frames import customer_frame
 from tests.factories import CustomerFactory, DatasetFactory, ProfileVersionFactory, WorkshopFactory
 from tests.profiles.helpers import step, workshop_with_customers
 
@@ -101,22 +104,28 @@ def test_the_step_three_group_shows_the_new_revenue_after_a_re_aggregation(team)
 def test_the_population_shows_the_new_revenue_after_a_re_aggregation(team):
     dataset = order_dataset(team)
     assert revenues(data.population_frame(dataset, {"rev": "revenue"}), "rev") == [1200, 6000]
-    assert revenues(data.customers_frame(dataset)) == [1200, 6000]
+    assert revenues(customer_frame(dataset)) == [1200, 6000]
     dataset = reaggregated(dataset, "2023")
     assert revenues(data.population_frame(dataset, {"rev": "revenue"}), "rev") == [0, 1000]
-    assert revenues(data.customers_frame(dataset)) == [0, 1000]
+    assert revenues(customer_frame(dataset)) == [0, 1000]
 
 
 def test_the_segment_list_shows_the_new_revenue_after_a_re_aggregation(team):
     dataset = order_dataset(team)
     workshop = WorkshopFactory(organization=team.organization, dataset=dataset)
     version = ProfileVersionFactory(workshop=workshop, author=team.leader.user)
-    frame = segment_lists.segment_frame(version, dataset)
-    assert revenues(frame) == [1200, 6000]
-    assert frame.set_index("name")["segment"]["Alpha Ltd"] == "do-or-die"  # industry IT
 
+    def listed(dataset):
+        segment_set = segment_services.version_segments(version, dataset)
+        rows = segment_lists.records(segment_lists.rows(segment_set), segment_set.criteria_total)
+        return {row["name"]: (float(row["revenue"]), row["segment"]) for row in rows}
+
+    assert listed(dataset) == {
+        "Alpha Ltd": (6000, "do-or-die"),  # industry IT
+        "Beta Ltd": (1200, "neutral"),
+    }
     dataset = reaggregated(dataset, "2023")
-    assert revenues(segment_lists.segment_frame(version, dataset)) == [0, 1000]
+    assert listed(dataset) == {"Alpha Ltd": (1000, "do-or-die"), "Beta Ltd": (0, "neutral")}
 
 
 def test_the_analysis_frames_show_the_new_revenue_after_a_re_aggregation(team):
@@ -165,13 +174,11 @@ def test_an_htmx_update_of_step_one_reads_no_customers(team):
 def test_every_frame_is_loaded_once(team, django_assert_num_queries):
     workshop = workshop_with_customers(team.organization)
     dataset = workshop.dataset
-    version = ProfileVersionFactory(workshop=workshop, author=team.leader.user)
     group = {"metric": "seats", "thresholds": (5, 20), "group": "large", "criterion": "revenue"}
     loads = [
         lambda: data.size_frame(dataset, "seats"),
         lambda: data.group_frame(dataset, **group),
-        lambda: data.customers_frame(dataset),
-        lambda: segment_lists.segment_frame(version, dataset),
+        lambda: customer_frame(dataset, attributes=["industry", "employees"]),
         lambda: frames.load_customers(dataset, numbers=["revenue"], texts=["name"]),
     ]
     for load in loads:
@@ -184,18 +191,25 @@ def test_every_frame_is_loaded_once(team, django_assert_num_queries):
         data.group_frame(dataset, **{**group, "thresholds": [5.0, 20.0]})
 
 
-def test_a_new_revision_or_another_question_loads_again(team, django_assert_num_queries):
+def test_another_question_is_answered_from_the_snapshot(team, django_assert_num_queries):
     dataset = workshop_with_customers(team.organization).dataset
     data.size_frame(dataset, "seats")
-    with django_assert_num_queries(1):
-        data.size_frame(dataset, "revenue")
-    with django_assert_num_queries(1):
-        frames.load_customers(dataset, numbers=["revenue"], on=dt.date(2024, 1, 1))
-    with django_assert_num_queries(1):
-        frames.load_customers(dataset, numbers=["revenue"], on=dt.date(2024, 1, 2))
+    with django_assert_num_queries(0):
+        assert revenues(data.size_frame(dataset, "revenue"), "revenue")[-1] == 5000
+        frames.load_customers(dataset, numbers=["lifetime_days"], on=dt.date(2024, 1, 1))
+        frames.load_customers(dataset, numbers=["margin"], texts=["industry"])
+
+
+def test_a_new_revision_gets_its_own_snapshot(team, django_assert_num_queries):
+    dataset = workshop_with_customers(team.organization).dataset
+    data.size_frame(dataset, "seats")
+    first = snapshot.folder(dataset)
+    assert first.exists()
     dataset.revision += 1
-    with django_assert_num_queries(1):
+    with CaptureQueriesContext(connection) as queries:
         data.size_frame(dataset, "seats")
+    assert customer_queries(queries.captured_queries)  # read from PostgreSQL once more
+    assert snapshot.folder(dataset).exists() and not first.exists()
 
 
 # --------------------------------------------------------------------------- no leaks
@@ -207,9 +221,9 @@ def test_datasets_and_organisations_get_their_own_frames(team):
     CustomerFactory(dataset=theirs, seats=7, revenue=Decimal("42.00"))
     assert revenues(data.size_frame(ours, "seats")) == [100, 200, 300, 1000, 1500, 3000, 4000, 5000]
     assert revenues(data.size_frame(theirs, "seats")) == [42]
-    assert revenues(data.customers_frame(theirs)) == [42]
+    assert revenues(customer_frame(theirs)) == [42]
     assert revenues(frames.load_customers(theirs, numbers=["revenue"])) == [42]
-    assert len(data.customers_frame(ours)) == 8
+    assert len(customer_frame(ours)) == 8
 
 
 def test_a_caller_cannot_change_the_cached_frame(team):
@@ -218,14 +232,15 @@ def test_a_caller_cannot_change_the_cached_frame(team):
     frame["revenue"] = 0.0
     frame.loc[0, "seats"] = -1.0
     frame["added"] = 1
-    population = data.customers_frame(dataset)
-    population.loc[0, "name"] = "Changed"
+    population = customer_frame(dataset, attributes=["industry", "seats"])
+    population.loc[0, "seats"] = -1.0
     population["industry"] = "Changed"
 
     again = data.size_frame(dataset, "seats")
     assert list(again.columns) == ["seats", "revenue"]
     assert again["revenue"].sum() == 15_100 and again["seats"].min() == 1
-    assert "Changed" not in set(data.customers_frame(dataset)[["name", "industry"]].stack())
+    again = customer_frame(dataset, attributes=["industry", "seats"])
+    assert "Changed" not in set(again["industry"].dropna()) and again["seats"].min() == 1
 
 
 def test_the_cache_keeps_the_most_recently_used_frames():

@@ -159,6 +159,7 @@ PROFILE_KEYS = {
     "traits": list,
     "criteria": list,
     "notes": dict,
+    "segments": dict,
 }
 TRAIT_KEYS = {"key", "label", "value", "relevant", "source"}
 CRITERION_KEYS = {"segment", "attribute", "operator", "value", "note"}
@@ -184,6 +185,11 @@ def test_the_profile_json_shape_is_stable(client, version, token):
     assert set(body["notes"]) == {"do-or-die", "neutral", "do-not"}
     assert body["published_by"] == "Leo Leader"
     dt.date.fromisoformat(body["next_review_date"])
+    assert body["segments"] == {
+        "customers": 5,
+        "counts": {"do-or-die": 2, "neutral": 1, "do-not": 1, "unknown": 1},
+        "up_to_date": True,
+    }
 
 
 def test_the_fit_check_json_shape_is_stable(client, version, token):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from profiles.models import Publication
-from profiles.reps import segments as segment_lists
+from profiles.segments import lists as segment_lists
 from tests.factories import CustomerFactory, DatasetFactory
 from tests.profiles.rep_helpers import CUSTOMERS, published_profile
 

@@ -296,6 +296,7 @@ def test_a_removed_columns_key_is_never_reused_and_its_values_stay_out_of_view(t
 
 
 def test_a_removed_columns_values_stay_out_of_the_profiles_application(team, workshop):
+    from profiles.segments import frames
     from profiles.workshop.draft import evidence as draft_evidence
 
     client = team.client("leader")
@@ -306,18 +307,15 @@ def test_a_removed_columns_values_stay_out_of_the_profiles_application(team, wor
     table_services.profile_cell_save(
         row=row, column="custom_1", value="yes", version=0, user=None, inputs=inputs
     )
+    assert frames.table_corrections(workshop)[str(row.customer_id)]["custom_1"] == "yes"
     client.post(reverse("profile_table_column_remove", args=[workshop.pk, "buyer", "custom_1"]))
     found = draft_evidence.Evidence(workshop)
     assert "custom_1" not in found.by_key
-    content = {
-        "criteria": [
-            {"segment": "do-or-die", "attribute": "custom_1", "operator": "eq", "value": "yes"}
-        ]
-    }
-    applied = draft_evidence.application(workshop, content, found)
-    by_segment = {figures.segment: figures.customers for figures in applied.segments}
-    # The removed column's "yes" would have made that best customer do-or-die.
-    assert by_segment["do-or-die"] == 0
+    # The frame every segment is computed from: the removed column's "yes" would have made
+    # that best customer do-or-die under a criterion on custom_1.
+    assert all("custom_1" not in values for values in frames.table_corrections(workshop).values())
+    frame = frames.workshop_frame(workshop, attributes=["custom_1"])
+    assert frame["custom_1"].isna().all()
 
 
 def test_a_duplicate_column_name_is_refused():
