@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from icp_site.access import MemberRequest, admin_required, member_required, user_required
-from icp_site.members import services
+from icp_site.members import landing, services
 from icp_site.members.forms import (
     LanguageForm,
     MemberAddForm,
@@ -19,7 +19,6 @@ from icp_site.members.forms import (
     OrganizationSwitchForm,
     RoleForm,
 )
-from icp_site.middleware import SESSION_KEY
 from icp_site.models import Membership
 
 
@@ -117,7 +116,7 @@ def organization_switch(request):
             user=request.user, organization_id=form.cleaned_data["organization"]
         ).first()
         if membership is not None:
-            request.session[SESSION_KEY] = membership.organization_id
+            landing.organization_use(request=request, membership=membership)
             return redirect("home")
     messages.error(request, _("You are not a member of that organisation."))
     return redirect("home")

@@ -3,14 +3,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from icp_site.access import MemberRequest, admin_required, member_required
+from icp_site.access import MemberRequest, admin_required, get_for_member, member_required
 from profiles.models import Review
 from profiles.reviews import cadence, ics, schedule
 from profiles.reviews import services as reviews
@@ -161,10 +161,8 @@ def review_ics(request: MemberRequest, pk: int):
 
 
 def _review(request: MemberRequest, pk: int) -> Review:
-    queryset = Review.objects.for_organization(request.organization).select_related(
-        "organization", "workshop"
-    )
-    return get_object_or_404(queryset, pk=pk)
+    queryset = Review.objects.select_related("organization", "workshop")
+    return get_for_member(request, queryset, pk=pk)
 
 
 def _settings_form(request: MemberRequest) -> ReviewSettingsForm:

@@ -3,13 +3,6 @@
 
 document.documentElement.classList.add("js");
 
-document.addEventListener("change", (event) => {
-  const form = event.target.closest("form.js-autosubmit");
-  if (form && event.target.tagName === "SELECT") {
-    form.requestSubmit();
-  }
-});
-
 // Forms that ask before a destructive action carry data-confirm.
 document.addEventListener("submit", (event) => {
   const message = event.target.dataset ? event.target.dataset.confirm : undefined;
@@ -17,3 +10,15 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// A polite announcement for screen readers ("Saved", a conflict): the live region in base.html.
+window.icpAnnounce = (text) => {
+  const region = document.getElementById("announcer");
+  if (!region || !text) {
+    return;
+  }
+  region.textContent = "";
+  window.setTimeout(() => {
+    region.textContent = text;
+  }, 50);
+};

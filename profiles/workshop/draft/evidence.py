@@ -43,6 +43,13 @@ class Evidence:
         summary = self.by_key.get(key)
         return summary.column if summary else None
 
+    def table_of(self, key: str) -> str | None:
+        """The table (company or buyer) a trait comes from, or None."""
+        for table, items in self.by_table.items():
+            if any(summary.column.key == key for summary in items):
+                return table
+        return None
+
 
 def application(workshop: Workshop, content: dict, evidence: Evidence) -> draft.Application | None:
     """The draft applied to every customer of the workshop's list (None without criteria)."""

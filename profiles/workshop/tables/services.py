@@ -8,6 +8,8 @@ is locked while one cell is written.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 from portfolio.models import Customer
 from profiles.models import ProfileRow, Workshop, WorkshopStep
 from profiles.versions import traits
+from profiles.workshop import history
 
 
 class StaleCell(Exception):
@@ -98,7 +101,14 @@ def _prefill(table: str, customer: Customer) -> dict:
 
 
 def profile_cell_save(
-    *, row: ProfileRow, column: str, value, version: int, user, inputs: dict | None = None
+    *,
+    row: ProfileRow,
+    column: str,
+    value,
+    version: int,
+    user,
+    inputs: dict | None = None,
+    record: bool = True,
 ) -> ProfileRow:
     """Save one cell; refuse a stale `version` (StaleCell) unless the value is the same anyway."""
     col = traits.column(row.table, column, inputs)
@@ -107,23 +117,120 @@ def profile_cell_save(
     cleaned = traits.clean_value(col, value)
     with transaction.atomic():
         current = ProfileRow.objects.select_for_update().get(pk=row.pk)
-        if current.values.get(column) == cleaned:
-            return current  # a double submit, or two people typing the same: nothing to decide
-        if current.cell_version(column) != version:
-            raise StaleCell(current, column)
-        if cleaned is None:
-            current.values.pop(column, None)
-        else:
-            current.values[column] = cleaned
-        current.cell_versions[column] = current.cell_version(column) + 1
-        current.updated_by = user
-        current.save(update_fields=["values", "cell_versions", "updated_by", "updated_at"])
-        # The step has been worked on: a later change of the best customers asks for a review.
-        WorkshopStep.objects.filter(
-            workshop_id=current.workshop_id, number=traits.STEP_OF_TABLE[current.table], version=0
-        ).update(version=1, updated_at=timezone.now())
+        before = current.values.get(column)
+        if not _cell_write(current, col, cleaned, version, user):
+            return current
+        _worked_on(current)
+        if record:
+            history.change_record(
+                workshop_id=current.workshop_id,
+                step=traits.STEP_OF_TABLE[current.table],
+                user=user,
+                fields=[{"field": f"cell:{current.pk}:{column}", "before": before,
+                         "after": cleaned}],
+                context=_cell_context(current, col, inputs),
+            )  # fmt: skip
         _touch(current.workshop_id)
     return current
+
+
+def _cell_write(current: ProfileRow, col, cleaned, version: int, user) -> bool:
+    """Write one cell of the locked row; False when it holds that value already."""
+    if current.values.get(col.key) == cleaned:
+        return False  # a double submit, or two people typing the same: nothing to decide
+    if current.cell_version(col.key) != version:
+        raise StaleCell(current, col.key)
+    if cleaned is None:
+        current.values.pop(col.key, None)
+    else:
+        current.values[col.key] = cleaned
+    current.cell_versions[col.key] = current.cell_version(col.key) + 1
+    current.updated_by = user
+    current.save(update_fields=["values", "cell_versions", "updated_by", "updated_at"])
+    return True
+
+
+def _worked_on(row: ProfileRow) -> None:
+    # The step has been worked on: a later change of the best customers asks for a review.
+    WorkshopStep.objects.filter(
+        workshop_id=row.workshop_id, number=traits.STEP_OF_TABLE[row.table], version=0
+    ).update(version=1, updated_at=timezone.now())
+
+
+def _cell_context(row: ProfileRow, col, inputs) -> dict:
+    context = {"table": row.table, "customer": row.customer_name}
+    if col.custom:
+        context.update(column=str(col.label), columns=list((inputs or {}).get("columns", [])))
+    return context
+
+
+@dataclass(frozen=True)
+class PastedCell:
+    """One cell of a block pasted from a spreadsheet: where, the text, the version seen."""
+
+    row: int
+    column: str
+    text: str
+    version: int
+
+
+@dataclass
+class PasteResult:
+    saved: list[tuple[ProfileRow, str]] = field(default_factory=list)  # (row, column)
+    conflicts: list[tuple[ProfileRow, str, str]] = field(default_factory=list)  # + pasted text
+    errors: list[tuple[ProfileRow, str, str, str]] = field(default_factory=list)  # + message
+
+
+def profile_cells_paste(
+    *, workshop: Workshop, table: str, cells: list[PastedCell], user, inputs: dict | None = None
+) -> PasteResult:
+    """Save a block of cells pasted from a spreadsheet as one change (one Undo takes it back).
+
+    Each cell is read like a typed one; a choice or several are matched by key or label. A
+    cell a teammate changed since the page showed it is not overwritten: it comes back as a
+    conflict, and a value that does not fit its column as an error; the rest is saved.
+    """
+    result = PasteResult()
+    recorded, context = [], {"table": table, "action": "paste"}
+    with transaction.atomic():
+        rows = {
+            row.pk: row
+            for row in ProfileRow.objects.select_for_update()
+            .filter(workshop=workshop, table=table, pk__in={cell.row for cell in cells})
+            .order_by("pk")
+        }
+        for cell in cells:
+            row = rows.get(cell.row)
+            col = traits.column(table, cell.column, inputs)
+            if row is None or col is None:
+                continue
+            try:
+                cleaned = traits.clean_value(col, traits.pasted_value(col, cell.text))
+            except ValidationError as error:
+                result.errors.append((row, col.key, cell.text, " ".join(error.messages)))
+                continue
+            before = row.values.get(col.key)
+            try:
+                written = _cell_write(row, col, cleaned, cell.version, user)
+            except StaleCell:
+                result.conflicts.append((row, col.key, cell.text))
+                continue
+            result.saved.append((row, col.key))
+            if written:
+                recorded.append(
+                    {"field": f"cell:{row.pk}:{col.key}", "before": before, "after": cleaned}
+                )
+        if recorded:
+            _worked_on(next(iter(rows.values())))
+            history.change_record(
+                workshop_id=workshop.pk,
+                step=traits.STEP_OF_TABLE[table],
+                user=user,
+                fields=recorded,
+                context=context,
+            )
+            _touch(workshop.pk)
+    return result
 
 
 def _table_step(workshop: Workshop, table: str) -> WorkshopStep:
@@ -136,13 +243,9 @@ def profile_table_column_add(*, workshop: Workshop, table: str, label: str, kind
     """Add a column of the team's own to the company or buyer table."""
     with transaction.atomic():
         step = _table_step(workshop, table)
-        existing = list(step.inputs.get("columns", []))
-        existing.append(traits.custom_column(label, kind, existing))
-        step.inputs = {**step.inputs, "columns": existing}
-        step.version += 1
-        step.updated_by = user
-        step.save()
-        _touch(workshop.pk)
+        before = list(step.inputs.get("columns", []))
+        existing = [*before, traits.custom_column(label, kind, before)]
+        _columns_write(step, before, existing, user)
     return existing[-1]
 
 
@@ -150,12 +253,32 @@ def profile_table_column_remove(*, workshop: Workshop, table: str, key: str, use
     """Remove a column of the team's own (its cells stay in the rows, unseen)."""
     with transaction.atomic():
         step = _table_step(workshop, table)
-        kept = [item for item in step.inputs.get("columns", []) if item["key"] != key]
-        step.inputs = {**step.inputs, "columns": kept}
-        step.version += 1
-        step.updated_by = user
-        step.save()
-        _touch(workshop.pk)
+        before = list(step.inputs.get("columns", []))
+        _columns_write(step, before, [item for item in before if item["key"] != key], user)
+
+
+def profile_table_columns_set(*, step: WorkshopStep, columns: list[dict], user) -> None:
+    """Put back the team's own columns as they were (Undo); not itself a change to undo."""
+    with transaction.atomic():
+        step = WorkshopStep.objects.select_for_update().get(pk=step.pk)
+        before = list(step.inputs.get("columns", []))
+        _columns_write(step, before, columns, user, record=False)
+
+
+def _columns_write(step: WorkshopStep, before: list, after: list, user, *, record=True) -> None:
+    step.inputs = {**step.inputs, "columns": after}
+    step.version += 1
+    step.field_versions = {**step.field_versions, "columns": step.field_version("columns") + 1}
+    step.updated_by = user
+    step.save()
+    if record:
+        history.change_record(
+            workshop_id=step.workshop_id,
+            step=step.number,
+            user=user,
+            fields=[{"field": f"step:{step.number}:columns", "before": before, "after": after}],
+        )
+    _touch(step.workshop_id)
 
 
 def workshop_table_done(*, workshop: Workshop, table: str, user, skipped: bool, reason: str = ""):

@@ -1,0 +1,101 @@
+"""The live poll of steps 4 and 5: what changed in the table since a participant last looked.
+
+The page polls `workshop_live` every two seconds with the ETag it last saw; an unchanged
+workshop answers 304. A changed one answers with out-of-band swaps of every cell except the
+ones this participant is editing (the poll includes their `editing` inputs), the summaries,
+the progress, the newest change and who else is here, so a teammate's edit shows without
+clobbering one's own. What everybody sees at a revision is rendered once per process, each
+cell once per value: thirty laptops asking after every edit cost a few joins of kept bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+
+from portfolio.frames import cache as frame_cache
+from profiles.workshop import live
+from profiles.workshop.pages import workshop_of
+from profiles.workshop.tables.page import TEMPLATE, Cell, page_context
+
+
+def live_table(request, pk, table, state):
+    """The changed table for one participant. What everybody sees at a revision is rendered
+    once (each cell once per value, kept across revisions); a participant's answer leaves out
+    the cells they are editing and adds who else is here."""
+    editing = set(request.GET.getlist("editing"))
+    structure = request.GET.get("structure", "")
+    can_edit = request.membership.can_edit
+    key = (pk, table, state.revision, structure, can_edit, get_language())
+    parts = _FRAGMENTS.get_or_set(key, lambda: _live_parts(request, pk, table, structure))
+    body = [live.presence_html(state.others), parts.head]
+    if parts.rows is None:
+        body.append(parts.notice if editing else parts.table)
+    else:
+        # Table cells parse only inside a table or a template: one template per row.
+        for cells in parts.rows:
+            body.append(b"<template>")
+            body += [html for cell_key, html in cells if cell_key not in editing]
+            body.append(b"</template>")
+        body.append(b"<template>" + parts.summaries + b"</template>")
+    response = HttpResponse(b"".join(body))
+    # The parts may be newer than `state` (the first visitor created the rows): the ETag names
+    # the revision read before their rows, so what a participant holds is never older.
+    response["ETag"] = live.LiveState(parts.revision, state.others).etag(table)
+    return response
+
+
+@dataclass(frozen=True)
+class LiveParts:
+    revision: int
+    head: bytes  # progress and the newest change
+    rows: list | None  # per row: (cell key, the cell's HTML); None: the table changed shape
+    summaries: bytes = b""
+    table: bytes = b""  # the whole table, when its rows or columns changed
+    notice: bytes = b""  # ... for whoever edits a cell meanwhile
+
+
+def _live_parts(request, pk, table, structure) -> LiveParts:
+    workshop = workshop_of(request, pk)
+    context = page_context(request, workshop, table)
+    context["oob"] = True
+    head = render(request, f"{TEMPLATE}#live_head", context).content
+    if structure != context["structure"]:
+        return LiveParts(
+            context["revision"],
+            head,
+            None,
+            table=render(request, f"{TEMPLATE}#table", context).content,
+            notice=render(request, f"{TEMPLATE}#rebuilt", context).content,
+        )
+    can_edit = context["can_edit"]
+    rows = [
+        [(cell.key, _cell_html(cell, can_edit)) for cell in row.cells] for row in context["rows"]
+    ]
+    summaries = render_to_string(
+        f"{TEMPLATE}#summaries", {**context, "summaries_oob": True}, request=request
+    ).encode()
+    return LiveParts(context["revision"], head, rows, summaries=summaries)
+
+
+def _cell_html(cell: Cell, can_edit: bool) -> bytes:
+    """A cell as everybody sees it, rendered once per value and language."""
+    key = (
+        cell.id,
+        json.dumps(cell.value, sort_keys=True),
+        cell.version,
+        str(cell.col.label),
+        can_edit,
+        get_language(),
+    )
+    context = {"cell": cell, "can_edit": can_edit, "cell_oob": True}
+    return _CELLS.get_or_set(key, lambda: render_to_string(f"{TEMPLATE}#cell", context).encode())
+
+
+_CELLS = frame_cache.Memo(20_000)
+_FRAGMENTS = frame_cache.Memo(64)

@@ -1,0 +1,144 @@
+"""Steps 4 and 5 as the page shows them: the cells, the summaries under the columns, the
+fingerprint of the table's shape, and everything the page and its parts need."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from icp_site import l10n
+from portfolio.frames import cache as frame_cache
+from portfolio.frames import steps as data
+from profiles.models import Workshop, WorkshopStep
+from profiles.versions import traits
+from profiles.workshop import history, live, steps
+from profiles.workshop.pages import live_context, progress
+from profiles.workshop.tables import services as table_services
+from profiles.workshop.tables import summaries
+
+TEMPLATE = "profiles/table_step.html"
+
+
+def table_of(table: str) -> str:
+    if table not in traits.TABLES:
+        raise Http404
+    return table
+
+
+def step_of_table(workshop: Workshop, table: str) -> WorkshopStep:
+    return get_object_or_404(WorkshopStep, workshop=workshop, number=traits.STEP_OF_TABLE[table])
+
+
+# --------------------------------------------------------------------------- building the table
+
+
+class Cell:
+    """One cell as the template shows it."""
+
+    def __init__(self, workshop, row, col, *, editing=False, conflict=None, error=None, mine=None):
+        self.row, self.col = row, col
+        self.value = row.values.get(col.key)
+        self.text = traits.display(col, self.value)
+        self.version = row.cell_version(col.key)
+        self.editing = editing
+        self.conflict = conflict  # a refused save: the teammate's value and the editor's
+        self.error = error
+        self.mine = self.value if mine is None else mine  # what the editor's input holds
+        if conflict:
+            self.conflict_by = history.last_author(workshop.pk, f"cell:{row.pk}:{col.key}")
+            self.conflict_text = self.text or _("(empty)")
+            self.mine_display = traits.display(col, self.mine) or _("(empty)")
+        self.id = f"c-{row.pk}-{col.key}"
+        self.key = f"{row.pk}:{col.key}"
+        self.url = reverse("profile_cell", args=[workshop.pk, row.table, row.pk, col.key])
+        number = traits.STEP_OF_TABLE[row.table]
+        self.step_url = reverse("workshop_step", args=[workshop.pk, number]) + f"#{self.id}"
+
+    @property
+    def mine_list(self) -> list:
+        return self.mine if isinstance(self.mine, list) else []
+
+    @property
+    def mine_text(self) -> str:
+        if self.mine is None or isinstance(self.mine, list):
+            return ""
+        if isinstance(self.mine, int | float) and not isinstance(self.mine, bool):
+            return l10n.input_number(self.mine)  # 12,5 in German, read back alike
+        return str(self.mine)
+
+    @property
+    def colour(self) -> str | None:
+        return traits.DISC_COLOURS.get(self.value) if self.col.key == "disc" else None
+
+
+def structure(rows, cols) -> str:
+    """A fingerprint of the rows and columns: a poll rebuilds the table when it changes."""
+    text = repr(([row.pk for row in rows], [c.key for c in cols]))
+    return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
+
+
+def column_summaries(workshop, table, rows, cols):
+    # Thirty laptops ask for the same summaries after every edit: compute them once per content.
+    # The revision: re-aggregating an order list changes the customers' figures.
+    key = (
+        workshop.dataset_id,
+        workshop.dataset.revision if workshop.dataset else None,
+        tuple((row.pk, json.dumps(row.values, sort_keys=True)) for row in rows),
+        tuple((c.key, c.kind) for c in cols),
+    )
+    return _SUMMARIES.get_or_set(key, lambda: _summarise(workshop, rows, cols))
+
+
+def _summarise(workshop, rows, cols):
+    population = data.population_frame(
+        workshop.dataset, {c.key: c.customer_field for c in cols if c.customer_field}
+    )
+    return summaries.summarise(rows, cols, population)
+
+
+_SUMMARIES = frame_cache.Memo(32)
+
+
+def page_context(request, workshop, table, *, editing=(), special=None) -> dict:
+    """Everything the table page and its partials show."""
+
+    step = step_of_table(workshop, table)
+    inputs = {**steps.default_inputs(step.number), **step.inputs}
+    cols = traits.columns(table, inputs)
+    # Rows first (the first visitor creates them, which is a change), then the revision the
+    # page's ETag names, then the rows as shown: what is shown is never older than the ETag.
+    table_services.profile_rows_sync(workshop=workshop, table=table)
+    state = live.live_state(
+        workshop_id=workshop.pk, organization_id=workshop.organization_id, user_id=request.user.pk
+    )
+    rows = table_services.profile_rows_sync(workshop=workshop, table=table)
+    special = special or {}
+    for row in rows:
+        row.cells = [
+            special.get(f"{row.pk}:{c.key}")
+            or Cell(workshop, row, c, editing=f"{row.pk}:{c.key}" in editing)
+            for c in cols
+        ]
+    number = traits.STEP_OF_TABLE[table]
+    return {
+        "workshop": workshop,
+        "step": step,
+        "table": table,
+        "definition": steps.get_step(number),
+        "inputs": inputs,
+        "columns": cols,
+        "rows": rows,
+        "summaries": column_summaries(workshop, table, rows, cols),
+        "structure": structure(rows, cols),
+        "can_edit": request.membership.can_edit,
+        "progress": progress(workshop, current=number),
+        "previous_number": number - 1,
+        "next_number": number + 1,
+        **live_context(request, workshop, number, state),
+        "custom_kinds": [("text", _("text")), ("number", _("number"))],
+    }
