@@ -163,6 +163,7 @@ def context(request, workshop, step, data, *, made=None, **extra) -> dict:
 @dataclass
 class SaveOutcome:
     saved: tuple[str, ...] = ()
+    kept: str = ""  # the person kept their value over a teammate's
     conflicts: dict = field(default_factory=dict)  # key -> {"by", "theirs"}
     taken: str = ""  # the person took the teammate's value of this field
     posted: dict = field(default_factory=dict)  # key -> what the person's input holds
@@ -227,7 +228,7 @@ def save(request, workshop, step, data, form, posted: dict) -> SaveOutcome:
         key: {"by": history.last_author(workshop.pk, f"step:{step.number}:{key}")}
         for key in done.conflicts
     }
-    return SaveOutcome(done.saved, conflicts, posted=posted)
+    return SaveOutcome(done.saved, kept=keep, conflicts=conflicts, posted=posted)
 
 
 def _int(text) -> int:
@@ -276,8 +277,8 @@ def after_save(step, inputs: dict, data, result, outcome: SaveOutcome) -> dict[s
             theirs = fields(step, inputs, data, result)[key]
             item.conflict = {"by": outcome.conflicts[key]["by"], "theirs": theirs.display}
             item.swap = "field"
-        elif key == outcome.taken:
-            item.swap = "field"
+        elif key in (outcome.taken, outcome.kept):
+            item.swap = "field"  # the decided conflict goes
         elif key in outcome.saved:
             server_set = key in outcome.posted and outcome.posted[key] != inputs.get(key)
             item.swap = "field" if server_set else "version"

@@ -7,7 +7,7 @@
 //   - a check box: when ticked.
 // What the server rendered is the field's default value (defaultValue, defaultSelected,
 // defaultChecked): a field differing from it is "being edited", and the live poll leaves it
-// alone (the `editing` parameters). Focusing a field never selects its whole text.
+// alone (the `editing` parameters). Tabbing into a field never selects its whole text.
 "use strict";
 
 (() => {
@@ -41,12 +41,13 @@
     }
   };
 
-  // Whether the person is editing a field: focused in its text, or changed and not saved.
+  // Whether the person is editing a field: changed and not saved, or waiting for their
+  // decision on a conflict (a field merely focused takes a teammate's value; the swap keeps
+  // the focus and the caret).
   window.icpIsEditing = (container) =>
+    container.classList.contains("is-conflict") ||
     Array.from(container.querySelectorAll("input, select, textarea")).some(
-      (el) =>
-        el.type !== "hidden" &&
-        (isDirty(el) || (el === document.activeElement && el.matches(TEXT))),
+      (el) => el.type !== "hidden" && isDirty(el),
     );
   window.icpEditingFields = () =>
     Array.from(document.querySelectorAll("[data-field]"))
@@ -117,10 +118,19 @@
   });
 
   // Tabbing into a field selects its whole text in most browsers: one stray key would replace
-  // it. Put the caret at the end instead.
+  // it. Put the caret at the end instead (only after Tab: a click or a script leaves it be).
+  let tabbing = false;
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Tab") {
+      tabbing = true;
+      window.setTimeout(() => {
+        tabbing = false;
+      }, 0);
+    }
+  });
   document.addEventListener("focusin", (event) => {
     const el = event.target;
-    if (!el.matches || !el.matches(TEXT) || !el.closest("[data-field], .cell-editor")) {
+    if (!tabbing || !el.matches || !el.matches(TEXT) || !el.closest("[data-field], .cell-editor")) {
       return;
     }
     window.setTimeout(() => {

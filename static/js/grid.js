@@ -153,9 +153,15 @@
 
   const navigate = (event, table, td) => {
     const key = event.key;
-    if (pendingEdit && pendingEdit.key === td.dataset.key && key.length === 1) {
-      event.preventDefault();
-      pendingEdit.typed = (pendingEdit.typed || "") + key; // typed before the editor arrived
+    if (pendingEdit && pendingEdit.key === td.dataset.key) {
+      // The editor is on its way: keep what is typed, and Enter or Escape, for when it comes.
+      if (key.length === 1) {
+        event.preventDefault();
+        pendingEdit.typed = (pendingEdit.typed || "") + key;
+      } else if (key === "Enter" || key === "Escape" || key === "Tab") {
+        event.preventDefault();
+        pendingEdit.then = { key, shift: event.shiftKey };
+      }
       return;
     }
     if (MOVES[key]) {
@@ -245,6 +251,7 @@
       if (td && td.classList.contains("is-editing")) {
         const field = editorField(td);
         const typed = pendingEdit.typed;
+        const then = pendingEdit.then;
         pendingEdit = null;
         if (field) {
           field.focus();
@@ -262,6 +269,18 @@
           if (field.setSelectionRange && field.type !== "checkbox") {
             const end = field.value.length;
             field.setSelectionRange(end, end);
+          }
+        }
+        if (then && then.key === "Escape") {
+          closeEditor(td, 0);
+        } else if (then && then.key === "Enter") {
+          submitEditor(td, 0);
+        } else if (then) {
+          const move = then.shift ? -1 : 1;
+          if (isDirty(td)) {
+            submitEditor(td, move);
+          } else {
+            closeEditor(td, move);
           }
         }
       }

@@ -12,6 +12,7 @@ from profiles.versions import traits
 from profiles.workshop.draft import build as draft
 from profiles.workshop.tables import services as table_services
 from profiles.workshop.tables import summaries
+from profiles.workshop.tables.page import column_summaries
 
 
 class Evidence:
@@ -29,11 +30,9 @@ class Evidence:
                 continue
             cols = traits.columns(table, step.inputs)
             rows = table_services.profile_rows_sync(workshop=workshop, table=table)
-            population = data.population_frame(
-                workshop.dataset, {c.key: c.customer_field for c in cols if c.customer_field}
-            )
             self.rows[table] = rows
-            self.by_table[table] = summaries.summarise(rows, cols, population)
+            # The same summaries the tables show, computed once per content of the table.
+            self.by_table[table] = column_summaries(workshop, table, rows, cols)
         self.by_key = {s.column.key: s for items in self.by_table.values() for s in items}
 
     def __call__(self, key: str, value) -> dict | None:

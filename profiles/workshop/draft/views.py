@@ -144,11 +144,12 @@ def _answer(request, workshop, post: DraftPost, result, errors, evidence):
     content = {**empty_content(), **step.inputs}
     swapped = _problems(step, post, result, errors)
     problem_ids = {field.id for field in swapped}
+    kept = request.POST.get("keep", "")
     for field_id in result.saved:
         if field_id in problem_ids or _is_criterion(field_id):
             continue
         field = page.field_of(step, content, field_id)
-        field.swap = "version"
+        field.swap = "field" if field_id == kept else "version"  # a decided conflict goes
         swapped.append(field)
     if post.taken:
         field = page.field_of(step, content, post.taken)
