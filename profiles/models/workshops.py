@@ -133,6 +133,9 @@ class ProfileRow(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
     values = models.JSONField(_("values"), default=dict, blank=True)
     cell_versions = models.JSONField(_("cell versions"), default=dict, blank=True)
+    # The workshop's revision when a cell of the row last changed: a poll sends only the rows
+    # changed since the revision the participant holds.
+    changed_revision = models.BigIntegerField(_("changed at revision"), default=0)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

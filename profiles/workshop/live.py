@@ -100,6 +100,18 @@ NAMES_SECONDS = 60
 _PRESENCE = Memo(256)
 
 
+def revision_seen(if_none_match: str, page: str) -> int | None:
+    """The revision a participant holds of a page, from the ETag their poll sends (None: a
+    first poll, or a tag of another page)."""
+    for tag in if_none_match.split(","):
+        tag = tag.strip().removeprefix("W/").strip('"')
+        name, _sep, rest = tag.partition("-")
+        revision = rest.partition("-")[0]
+        if name == page and revision.isdigit():
+            return int(revision)
+    return None
+
+
 def matches(if_none_match: str, etag: str) -> bool:
     """Whether an If-None-Match header names this ETag (weak comparison)."""
     if not if_none_match:

@@ -24,9 +24,10 @@ def step_of(workshop: Workshop, number: int) -> WorkshopStep:
     return get_object_or_404(WorkshopStep, workshop=workshop, number=number)
 
 
-def progress(workshop: Workshop, current: int | None) -> list[dict]:
-    """The six steps with done / needs review / current, for the progress bar."""
-    rows = {s.number: s for s in WorkshopStep.objects.filter(workshop=workshop)}
+def progress(workshop: Workshop, current: int | None, steps_read=None) -> list[dict]:
+    """The six steps with done / needs review / current, for the progress bar (`steps_read`:
+    the workshop's steps by number, when the caller has them already)."""
+    rows = steps_read or {s.number: s for s in WorkshopStep.objects.filter(workshop=workshop)}
     return [
         {
             "step": definition,

@@ -6,21 +6,23 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponseNotModified
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from icp_site.access import MemberRequest, leader_required, member_required
+from portfolio.frames import cache as frame_cache
 from profiles.models import Workshop
 from profiles.versions import traits
 from profiles.workshop import form_steps, history, live, results, services, steps, undo
 from profiles.workshop.draft import views as profile_views
 from profiles.workshop.forms import WorkshopForm
-from profiles.workshop.pages import live_context, page_name, progress, step_of, workshop_of
+from profiles.workshop.pages import page_name, progress, step_of, workshop_of
 from profiles.workshop.tables import live as table_live
 from profiles.workshop.tables import views as table_views
 
@@ -220,13 +222,25 @@ def workshop_live(request: MemberRequest, pk: int, number: int):
 
 
 def _form_step_live(request, pk: int, number: int, state):
-    """Steps 1-3 after a change: the results, the fields the person is not editing, who is
-    here and the newest change."""
-    workshop = workshop_of(request, pk)
-    step = step_of(workshop, number)
-    data = results.WorkshopData(workshop)
-    editing = set(request.GET.getlist("editing"))
-    context = form_steps.context(request, workshop, step, data)
-    context.update(live_context(request, workshop, number, state), oob=True)
-    context["fields"] = form_steps.polled(step, context["inputs"], data, context["result"], editing)
-    return render(request, f"profiles/step{number}.html#live", context)
+    """Steps 1-3 after a change: the results, the fields the person is not editing, the
+    progress and the newest change (rendered once per revision for all who edit the same
+    fields, which is nobody most of the time), and who else is here."""
+    editing = tuple(sorted(set(request.GET.getlist("editing"))))
+    can_edit = request.membership.can_edit
+    key = (pk, number, state.revision, editing, can_edit, get_language())
+
+    def render_part() -> bytes:
+        workshop = workshop_of(request, pk)
+        step = step_of(workshop, number)
+        data = results.WorkshopData(workshop)
+        context = form_steps.context(request, workshop, step, data, oob=True)
+        context["fields"] = form_steps.polled(
+            step, context["inputs"], data, context["result"], set(editing)
+        )
+        return render(request, f"profiles/step{number}.html#live", context).content
+
+    part = _FORM_LIVE.get_or_set(key, render_part)
+    return HttpResponse(live.presence_html(state.others) + part)
+
+
+_FORM_LIVE = frame_cache.Memo(64)

@@ -7,22 +7,26 @@ import hashlib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from icp_site.access import MemberRequest, leader_required
+from portfolio.frames import cache as frame_cache
 from profiles.models import Workshop, WorkshopStep
 from profiles.versions import services as version_services
 from profiles.versions.diff import empty_content
-from profiles.workshop import history, services
+from profiles.workshop import history, live, services
 from profiles.workshop.draft import fields, page
 from profiles.workshop.draft import services as draft_services
 from profiles.workshop.draft.evidence import Evidence
 from profiles.workshop.draft.forms import DraftPost, read_post
-from profiles.workshop.pages import live_context, workshop_of
+from profiles.workshop.pages import workshop_of
 
 TEMPLATE = "profiles/step6.html"
 
@@ -53,21 +57,49 @@ def step6_page(request: MemberRequest, workshop: Workshop, step: WorkshopStep):
 
 def step6_live(request: MemberRequest, pk: int, state):
     """The poll of step 6 after a change: the fields the person is not editing, what the
-    draft means for the customer list, the decision log, who is here, the newest change."""
+    draft means for the customer list, the decision log, the progress, the newest change and
+    who is here. All but who is here and what the person edits is the same for everybody at
+    a revision: rendered once per process."""
+    editing = set(request.GET.getlist("editing"))
+    structure = request.GET.get("structure", "")
+    can_edit = request.membership.can_edit
+    key = (pk, state.revision, structure, can_edit, get_language())
+    parts = _LIVE.get_or_set(key, lambda: _live_parts(request, pk, state, structure))
+    body = [live.presence_html(state.others), parts["head"]]
+    if parts["fields"] is None:
+        body.append(parts["notice"] if editing else parts["sections"])
+    else:
+        body += [html for field_id, html in parts["fields"] if field_id not in editing]
+    return HttpResponse(b"".join(body))
+
+
+def _live_parts(request, pk, state, structure) -> dict:
     workshop = workshop_of(request, pk)
     step = _step(workshop)
-    editing = set(request.GET.getlist("editing"))
     context = _context(request, workshop, step, state=state, oob=True)
-    context.update(live_context(request, workshop, 6, state), editing=editing)
-    context["rebuild"] = request.GET.get("structure", "") != context["structure"]
-    swapped = []
+    head = render_to_string(f"{TEMPLATE}#live_head", context, request=request).encode()
+    if structure != context["structure"]:
+        return {
+            "head": head,
+            "fields": None,
+            "sections": (
+                render_to_string(f"{TEMPLATE}#sections", context, request)
+                + render_to_string(f"{TEMPLATE}#structure_input", context, request)
+            ).encode(),
+            "notice": render_to_string(f"{TEMPLATE}#rebuilt", context, request).encode(),
+        }
+    rendered = []
     for field_id in fields.all_fields(context["content"]):
-        if field_id not in editing and not _is_criterion(field_id):
-            field = page.field_of(step, context["content"], field_id)
-            field.swap = "field"
-            swapped.append(field)
-    context["swapped"] = swapped
-    return render(request, f"{TEMPLATE}#live", context)
+        if _is_criterion(field_id):
+            continue
+        field = page.field_of(step, context["content"], field_id)
+        field.swap = "field"
+        html = render_to_string("profiles/step6/_field.html", {**context, "field": field})
+        rendered.append((field_id, html.encode()))
+    return {"head": head, "fields": rendered}
+
+
+_LIVE = frame_cache.Memo(32)
 
 
 def _is_criterion(field_id: str) -> bool:

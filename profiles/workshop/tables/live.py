@@ -21,31 +21,42 @@ from django.utils.translation import get_language
 from portfolio.frames import cache as frame_cache
 from profiles.workshop import live
 from profiles.workshop.pages import workshop_of
-from profiles.workshop.tables.page import TEMPLATE, Cell, page_context
+from profiles.workshop.tables.page import (
+    TEMPLATE,
+    Cell,
+    cell_html,
+    live_parts_context,
+    page_context,
+)
 
 
 def live_table(request, pk, table, state):
-    """The changed table for one participant. What everybody sees at a revision is rendered
-    once (each cell once per value, kept across revisions); a participant's answer leaves out
-    the cells they are editing and adds who else is here."""
+    """What changed in the table for one participant: the rows changed since the revision
+    they hold (all of them on a first poll), without the cells they are editing; the summaries,
+    the progress and the newest change; who else is here."""
     editing = set(request.GET.getlist("editing"))
     structure = request.GET.get("structure", "")
     can_edit = request.membership.can_edit
     key = (pk, table, state.revision, structure, can_edit, get_language())
-    parts = _FRAGMENTS.get_or_set(key, lambda: _live_parts(request, pk, table, structure))
+    parts = _FRAGMENTS.get_or_set(
+        key, lambda: _live_parts(request, pk, table, structure, state.revision)
+    )
+    seen = live.revision_seen(request.headers.get("If-None-Match", ""), table)
     body = [live.presence_html(state.others), parts.head]
     if parts.rows is None:
         body.append(parts.notice if editing else parts.table)
     else:
         # Table cells parse only inside a table or a template: one template per row.
-        for cells in parts.rows:
+        for changed, cells in parts.rows:
+            if seen is not None and changed <= seen:
+                continue
             body.append(b"<template>")
             body += [html for cell_key, html in cells if cell_key not in editing]
             body.append(b"</template>")
         body.append(b"<template>" + parts.summaries + b"</template>")
     response = HttpResponse(b"".join(body))
-    # The parts may be newer than `state` (the first visitor created the rows): the ETag names
-    # the revision read before their rows, so what a participant holds is never older.
+    # The parts may be newer than `state`: the ETag names the revision read before their
+    # rows, so what a participant holds is never older than it says.
     response["ETag"] = live.LiveState(parts.revision, state.others).etag(table)
     return response
 
@@ -54,37 +65,40 @@ def live_table(request, pk, table, state):
 class LiveParts:
     revision: int
     head: bytes  # progress and the newest change
-    rows: list | None  # per row: (cell key, the cell's HTML); None: the table changed shape
+    rows: list | None  # per row: (changed at revision, [(cell key, HTML)]); None: new shape
     summaries: bytes = b""
     table: bytes = b""  # the whole table, when its rows or columns changed
     notice: bytes = b""  # ... for whoever edits a cell meanwhile
 
 
-def _live_parts(request, pk, table, structure) -> LiveParts:
+def _live_parts(request, pk, table, structure, revision) -> LiveParts:
     workshop = workshop_of(request, pk)
-    context = page_context(request, workshop, table)
-    context["oob"] = True
-    head = render(request, f"{TEMPLATE}#live_head", context).content
+    context = live_parts_context(request, workshop, table, revision)
     if structure != context["structure"]:
+        # Rows or columns came or went (or rows are still to be made): the whole table.
+        context = page_context(request, workshop, table)
+        context["oob"] = True
         return LiveParts(
             context["revision"],
-            head,
+            render(request, f"{TEMPLATE}#live_head", context).content,
             None,
             table=render(request, f"{TEMPLATE}#table", context).content,
             notice=render(request, f"{TEMPLATE}#rebuilt", context).content,
         )
     can_edit = context["can_edit"]
     rows = [
-        [(cell.key, _cell_html(cell, can_edit)) for cell in row.cells] for row in context["rows"]
+        (row.changed_revision, [(cell.key, _cell_html(cell, can_edit)) for cell in row.cells])
+        for row in context["rows"]
     ]
     summaries = render_to_string(
         f"{TEMPLATE}#summaries", {**context, "summaries_oob": True}, request=request
     ).encode()
+    head = render_to_string(f"{TEMPLATE}#live_head", context, request=request).encode()
     return LiveParts(context["revision"], head, rows, summaries=summaries)
 
 
 def _cell_html(cell: Cell, can_edit: bool) -> bytes:
-    """A cell as everybody sees it, rendered once per value and language."""
+    """A cell as everybody sees it, written once per value and language."""
     key = (
         cell.id,
         json.dumps(cell.value, sort_keys=True),
@@ -93,8 +107,7 @@ def _cell_html(cell: Cell, can_edit: bool) -> bytes:
         can_edit,
         get_language(),
     )
-    context = {"cell": cell, "can_edit": can_edit, "cell_oob": True}
-    return _CELLS.get_or_set(key, lambda: render_to_string(f"{TEMPLATE}#cell", context).encode())
+    return _CELLS.get_or_set(key, lambda: cell_html(cell, can_edit=can_edit, oob=True).encode())
 
 
 _CELLS = frame_cache.Memo(20_000)

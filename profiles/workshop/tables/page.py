@@ -9,6 +9,8 @@ import json
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from icp_site import l10n
@@ -82,26 +84,99 @@ def structure(rows, cols) -> str:
     return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
 
 
-def column_summaries(workshop, table, rows, cols):
-    # Thirty laptops ask for the same summaries after every edit: compute them once per content.
-    # The revision: re-aggregating an order list changes the customers' figures.
-    key = (
-        workshop.dataset_id,
-        workshop.dataset.revision if workshop.dataset else None,
-        tuple((row.pk, json.dumps(row.values, sort_keys=True)) for row in rows),
-        tuple((c.key, c.kind) for c in cols),
+def column_summaries(workshop, table, rows, cols) -> list[summaries.Summary]:
+    """The summary under each column, computed once per content of that column: thirty
+    laptops ask for them after every edit, and an edit changes one column. (The dataset's
+    revision: re-aggregating an order list changes the customers' figures.)"""
+    revision = workshop.dataset.revision if workshop.dataset else None
+    population = []  # loaded once, only when a column needs computing
+
+    def whole():
+        if not population:
+            fields = {c.key: c.customer_field for c in cols if c.customer_field}
+            population.append(data.population_frame(workshop.dataset, fields))
+        return population[0]
+
+    found = []
+    for col in cols:
+        values = json.dumps([row.values.get(col.key) for row in rows], sort_keys=True)
+        label = str(col.label) if col.custom else ""
+        key = (workshop.dataset_id, revision, table, col.key, col.kind, label, values)
+        found.append(
+            _SUMMARIES.get_or_set(
+                key, lambda col=col: summaries.summarise(rows, (col,), whole())[0]
+            )
+        )
+    return found
+
+
+_SUMMARIES = frame_cache.Memo(512)
+
+
+def cell_html(cell: Cell, *, can_edit: bool, oob: bool = False) -> str:
+    """A cell as it shows when nobody edits it (the page, a save's answer, every poll):
+    written out here rather than by a template, as a poll may need a few hundred."""
+    disc = ""
+    if cell.colour:
+        disc = format_html('<span class="disc disc-{}" aria-hidden="true"></span>', cell.colour)
+    if can_edit:
+        if cell.text:
+            text = escape(cell.text)
+        else:  # the value is the name: "empty", read out, and a dot seen
+            text = format_html(
+                '<span aria-hidden="true">·</span><span class="visually-hidden">{}</span>',
+                _("empty"),
+            )
+        inner = format_html(
+            '<a class="cell-link" id="l-{}" href="{}" hx-get="{}" hx-target="closest td" '
+            'hx-swap="outerHTML">{}</a>',
+            cell.id,
+            cell.url,
+            cell.url,
+            text,
+        )
+    else:
+        inner = format_html('<span class="cell-text">{}</span>', cell.text)
+    return format_html(
+        '<td id="{}" class="cell{}" role="gridcell" data-key="{}" data-version="{}"{}>{}{}</td>',
+        cell.id,
+        " num" if cell.col.kind == "number" else "",
+        cell.key,
+        cell.version,
+        mark_safe(' hx-swap-oob="true"') if oob else "",
+        disc,
+        inner,
     )
-    return _SUMMARIES.get_or_set(key, lambda: _summarise(workshop, rows, cols))
 
 
-def _summarise(workshop, rows, cols):
-    population = data.population_frame(
-        workshop.dataset, {c.key: c.customer_field for c in cols if c.customer_field}
-    )
-    return summaries.summarise(rows, cols, population)
-
-
-_SUMMARIES = frame_cache.Memo(32)
+def live_parts_context(request, workshop, table, revision: int) -> dict:
+    """What a poll of the table needs, read without writing, after the `revision` the poll
+    read: the steps (progress, the selection, the table's columns) in one query, the rows of
+    the selection (rows still to be made change the table's shape, and then the whole page
+    context is built instead), the newest change."""
+    number = traits.STEP_OF_TABLE[table]
+    found = {step.number: step for step in WorkshopStep.objects.filter(workshop=workshop)}
+    step = found[number]
+    inputs = {**steps.default_inputs(number), **step.inputs}
+    cols = traits.columns(table, inputs)
+    chosen = list((found[3].inputs or {}).get("selection", [])) if 3 in found else []
+    rows = table_services.selected_rows(workshop=workshop, table=table, chosen=chosen)
+    for row in rows:
+        row.cells = [Cell(workshop, row, c) for c in cols]
+    return {
+        "workshop": workshop,
+        "step": step,
+        "table": table,
+        "columns": cols,
+        "rows": rows,
+        "summaries": column_summaries(workshop, table, rows, cols),
+        "structure": structure(rows, cols),
+        "can_edit": request.membership.can_edit,
+        "progress": progress(workshop, current=number, steps_read=found),
+        "last_change": history.last_change(workshop.pk),
+        "revision": revision,
+        "oob": True,
+    }
 
 
 def page_context(request, workshop, table, *, editing=(), special=None) -> dict:

@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,11 +30,22 @@ class StaleCell(Exception):
         self.column = column
 
 
-def _touch(workshop_id: int) -> None:
-    """A change everybody polling the workshop should see: a new revision (the ETag)."""
-    Workshop.objects.filter(pk=workshop_id).update(
-        revision=F("revision") + 1, updated_at=timezone.now()
-    )
+def _touch(workshop_id: int) -> int:
+    """A change everybody polling the workshop should see: a new revision (the ETag); returns
+    it, so the rows written in the same transaction can be stamped with it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Workshop._meta.db_table} SET revision = revision + 1, updated_at = %s "
+            "WHERE id = %s RETURNING revision",
+            [timezone.now(), workshop_id],
+        )
+        return cursor.fetchone()[0]
+
+
+def _stamp(rows, revision: int) -> None:
+    """The revision that changed these rows: a poll sends a participant only the rows changed
+    since the revision they hold."""
+    ProfileRow.objects.filter(pk__in=[row.pk for row in rows]).update(changed_revision=revision)
 
 
 def selection(workshop: Workshop) -> list[int]:
@@ -46,6 +56,19 @@ def selection(workshop: Workshop) -> list[int]:
         .first()
     )
     return list((inputs or {}).get("selection", []))
+
+
+def selected_rows(*, workshop: Workshop, table: str, chosen=None) -> list[ProfileRow]:
+    """The rows of the current best customers in their order, as they are (nothing made)."""
+    chosen = selection(workshop) if chosen is None else chosen
+    found = {
+        row.customer_id: row
+        for row in ProfileRow.objects.filter(workshop=workshop, table=table, customer__in=chosen)
+    }
+    rows = [found[pk] for pk in chosen if pk in found]
+    for index, row in enumerate(rows):
+        row.position = index
+    return rows
 
 
 def profile_rows_sync(*, workshop: Workshop, table: str) -> list[ProfileRow]:
@@ -130,7 +153,7 @@ def profile_cell_save(
                          "after": cleaned}],
                 context=_cell_context(current, col, inputs),
             )  # fmt: skip
-        _touch(current.workshop_id)
+        _stamp([current], _touch(current.workshop_id))
     return current
 
 
@@ -192,6 +215,7 @@ def profile_cells_paste(
     """
     result = PasteResult()
     recorded, context = [], {"table": table, "action": "paste"}
+    written_rows: dict[int, ProfileRow] = {}
     with transaction.atomic():
         rows = {
             row.pk: row
@@ -220,6 +244,7 @@ def profile_cells_paste(
                 recorded.append(
                     {"field": f"cell:{row.pk}:{col.key}", "before": before, "after": cleaned}
                 )
+                written_rows[row.pk] = row
         if recorded:
             _worked_on(next(iter(rows.values())))
             history.change_record(
@@ -229,7 +254,7 @@ def profile_cells_paste(
                 fields=recorded,
                 context=context,
             )
-            _touch(workshop.pk)
+            _stamp(written_rows.values(), _touch(workshop.pk))
     return result
 
 

@@ -175,3 +175,16 @@ def test_etags_are_compared_weakly():
     assert live.matches('W/"x", W/"company-3-ab"', 'W/"company-3-ab"')
     assert not live.matches("", 'W/"company-3-ab"')
     assert not live.matches('W/"company-4-ab"', 'W/"company-3-ab"')
+
+
+@pytest.mark.parametrize("number", [1, 4, 6])
+def test_a_poll_shared_by_everybody_carries_nobodys_csrf_token(team, workshop, number):
+    # What a poll answers is rendered once for all participants: a token in it would be one
+    # person's, and a form posting it would be refused for everybody else.
+    row = table_services.profile_rows_sync(workshop=workshop, table="company")[0]
+    table_services.profile_cell_save(
+        row=row, column="industry", value="Software", version=0, user=team.admin.user
+    )
+    body = poll(team.client("leader"), workshop, number=number, structure="x").content.decode()
+    assert "Last change by Ada Admin" in body
+    assert "csrfmiddlewaretoken" not in body

@@ -121,13 +121,13 @@ def test_polls_render_each_cell_once_per_value_not_once_per_participant(
     from profiles.workshop.tables import live as table_live
 
     rendered = []
-    original = table_live.render_to_string
+    original = table_live.cell_html
 
-    def counting(name, *args, **kwargs):
-        rendered.append(name)
-        return original(name, *args, **kwargs)
+    def counting(cell, **kwargs):
+        rendered.append(cell.key)
+        return original(cell, **kwargs)
 
-    monkeypatch.setattr(table_live, "render_to_string", counting)
+    monkeypatch.setattr(table_live, "cell_html", counting)
     url = reverse("workshop_live", args=[workshop.pk, 4])
     page = team.client("leader").get(reverse("workshop_step", args=[workshop.pk, 4])).text
     structure = re.search(r'name="structure" value="([^"]+)"', page)[1]
@@ -136,7 +136,7 @@ def test_polls_render_each_cell_once_per_value_not_once_per_participant(
         rendered.clear()
         answer = team.client(who).get(url, {"structure": structure}, HTTP_HX_REQUEST="true")
         assert answer.status_code == 200
-        return [name for name in rendered if name.endswith("#cell")]
+        return list(rendered)
 
     cells = len(rows(workshop)) * len(traits.columns("company"))
     assert len(poll("leader")) == cells  # the first poll of this revision renders the cells
@@ -146,3 +146,25 @@ def test_polls_render_each_cell_once_per_value_not_once_per_participant(
         row=row, column="industry", value="Media", version=0, user=team.admin.user
     )
     assert len(poll("leader")) == 1  # after an edit: only the changed cell
+
+
+def test_a_poll_sends_only_the_rows_changed_since_the_participant_last_looked(team, workshop):
+    first, second = rows(workshop)[:2]
+    url = reverse("workshop_live", args=[workshop.pk, 4])
+    page = team.client("rep").get(reverse("workshop_step", args=[workshop.pk, 4])).text
+    structure = re.search(r'name="structure" value="([^"]+)"', page)[1]
+    client = team.client("rep")
+    etag = client.get(url, {"structure": structure}, HTTP_HX_REQUEST="true")["ETag"]
+    table_services.profile_cell_save(
+        row=second, column="industry", value="Media", version=0, user=team.admin.user
+    )
+    answer = client.get(
+        url, {"structure": structure}, HTTP_HX_REQUEST="true", HTTP_IF_NONE_MATCH=etag
+    )
+    body = answer.content.decode()
+    assert f'id="c-{second.pk}-industry"' in body and "Media" in body
+    assert f'id="c-{first.pk}-industry"' not in body  # unchanged since: not sent again
+    assert 'id="summaries" hx-swap-oob="true"' in body
+    # A first poll (no tag) gets every row.
+    everything = client.get(url, {"structure": structure}, HTTP_HX_REQUEST="true").text
+    assert f'id="c-{first.pk}-industry"' in everything
