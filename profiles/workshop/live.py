@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from portfolio.frames.cache import Memo
 from profiles.models import WorkshopPresence
 
-POLL_SECONDS = 2
+POLL_SECONDS = 1.5
 PRESENT_SECONDS = 10
 TOUCH_SECONDS = 3
 

@@ -86,15 +86,21 @@ def _live_parts(request, pk, table, structure, revision) -> LiveParts:
             notice=render(request, f"{TEMPLATE}#rebuilt", context).content,
         )
     can_edit = context["can_edit"]
-    rows = [
-        (row.changed_revision, [(cell.key, _cell_html(cell, can_edit)) for cell in row.cells])
-        for row in context["rows"]
-    ]
+    shape = context["structure"]
+    rows = [(row.changed_revision, _row_cells(row, can_edit, shape)) for row in context["rows"]]
     summaries = render_to_string(
         f"{TEMPLATE}#summaries", {**context, "summaries_oob": True}, request=request
     ).encode()
     head = render_to_string(f"{TEMPLATE}#live_head", context, request=request).encode()
     return LiveParts(context["revision"], head, rows, summaries=summaries)
+
+
+def _row_cells(row, can_edit: bool, shape: str) -> list[tuple[str, bytes]]:
+    """A row's cells as everybody sees them, kept until the row or the table's shape changes."""
+    key = (row.pk, row.changed_revision, row.updated_at, shape, can_edit, get_language())
+    return _ROWS.get_or_set(
+        key, lambda: [(cell.key, _cell_html(cell, can_edit)) for cell in row.make_cells()]
+    )
 
 
 def _cell_html(cell: Cell, can_edit: bool) -> bytes:
@@ -111,4 +117,5 @@ def _cell_html(cell: Cell, can_edit: bool) -> bytes:
 
 
 _CELLS = frame_cache.Memo(20_000)
+_ROWS = frame_cache.Memo(2_000)
 _FRAGMENTS = frame_cache.Memo(64)

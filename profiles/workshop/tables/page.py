@@ -86,30 +86,37 @@ def structure(rows, cols) -> str:
 
 def column_summaries(workshop, table, rows, cols) -> list[summaries.Summary]:
     """The summary under each column, computed once per content of that column: thirty
-    laptops ask for them after every edit, and an edit changes one column. (The dataset's
+    laptops ask for them after every edit, and an edit changes one column. The whole
+    portfolio's side of each column is counted once per customer list. (The dataset's
     revision: re-aggregating an order list changes the customers' figures.)"""
     revision = workshop.dataset.revision if workshop.dataset else None
-    population = []  # loaded once, only when a column needs computing
-
-    def whole():
-        if not population:
-            fields = {c.key: c.customer_field for c in cols if c.customer_field}
-            population.append(data.population_frame(workshop.dataset, fields))
-        return population[0]
-
     found = []
     for col in cols:
         values = json.dumps([row.values.get(col.key) for row in rows], sort_keys=True)
         label = str(col.label) if col.custom else ""
         key = (workshop.dataset_id, revision, table, col.key, col.kind, label, values)
-        found.append(
-            _SUMMARIES.get_or_set(
-                key, lambda col=col: summaries.summarise(rows, (col,), whole())[0]
-            )
-        )
+
+        def make(col=col):
+            tally = None
+            if col.customer_field and workshop.dataset is not None:
+                tally = _TALLIES.get_or_set(
+                    (workshop.dataset_id, revision, col.key, col.customer_field, col.kind),
+                    lambda: _tally(workshop.dataset, col),
+                )
+            return summaries.summarise_one(rows, col, tally)
+
+        found.append(_SUMMARIES.get_or_set(key, make))
     return found
 
 
+def _tally(dataset, col):
+    population = data.population_frame(dataset, {col.key: col.customer_field})
+    if col.key not in population.columns:
+        return None
+    return summaries.tally_population(population[col.key], col.summary_kind)
+
+
+_TALLIES = frame_cache.Memo(64)
 _SUMMARIES = frame_cache.Memo(512)
 
 
@@ -161,8 +168,8 @@ def live_parts_context(request, workshop, table, revision: int) -> dict:
     cols = traits.columns(table, inputs)
     chosen = list((found[3].inputs or {}).get("selection", [])) if 3 in found else []
     rows = table_services.selected_rows(workshop=workshop, table=table, chosen=chosen)
-    for row in rows:
-        row.cells = [Cell(workshop, row, c) for c in cols]
+    for row in rows:  # made only for rows whose cells are not kept yet (tables.live)
+        row.make_cells = lambda row=row: [Cell(workshop, row, c) for c in cols]
     return {
         "workshop": workshop,
         "step": step,
