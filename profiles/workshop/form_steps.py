@@ -102,15 +102,17 @@ def _form_class(number: int):
 def fields(step, inputs: dict, data, result, *, shown: dict | None = None) -> dict[str, Field]:
     """The fields of a step with the saved values (or, where given, what the person typed)."""
     form = _form_class(step.number)
-    values = {**inputs, **({"main_group": result.chosen} if step.number == 2 else {})}
-    values.update(shown or {})
+    # What the page shows (the proposal where the team chose no group yet) is what the
+    # person starts from: a save compares with it, so an untouched field is not written.
+    page = {**inputs, **({"main_group": result.chosen} if step.number == 2 else {})}
+    values = {**page, **(shown or {})}
     made = {}
     for key in FIELD_NAMES[step.number]:
         common = {
             "key": key,
             "shown": values.get(key),
             "version": step.field_version(key),
-            "base": json.dumps(inputs.get(key)),
+            "base": json.dumps(page.get(key)),
         }
         if key == "thresholds":
             made[key] = Field(kind="thresholds", label=_("Limits"), **common)
