@@ -1,7 +1,7 @@
 """Live refresh of the shared workshop pages: a cheap version check and who is here now.
 
 Every open step page polls every POLL_SECONDS. One SQL statement records the member as present
-(at most every TOUCH_SECONDS, so thirty laptops do not write thirty rows every two seconds) and
+(at most every TOUCH_SECONDS, so thirty laptops do not write thirty rows at every poll) and
 reads the workshop's revision and the members seen in the last PRESENT_SECONDS. Those make the
 ETag: when nothing changed the answer is 304 Not Modified without rendering anything.
 """

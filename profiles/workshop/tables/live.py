@@ -1,6 +1,6 @@
 """The live poll of steps 4 and 5: what changed in the table since a participant last looked.
 
-The page polls `workshop_live` every two seconds with the ETag it last saw; an unchanged
+The page polls `workshop_live` every POLL_SECONDS with the ETag it last saw; an unchanged
 workshop answers 304. A changed one answers with out-of-band swaps of every cell except the
 ones this participant is editing (the poll includes their `editing` inputs), the summaries,
 the progress, the newest change and who else is here, so a teammate's edit shows without
