@@ -119,30 +119,49 @@
 
   // Tabbing into a field selects its whole text in most browsers: one stray key would replace
   // it. Put the caret at the end instead (only after Tab: a click or a script leaves it be).
+  // Done at once and again before the first key typed, which browsers may handle first.
   let tabbing = false;
-  document.addEventListener("keydown", (event) => {
-    if (event.key === "Tab") {
-      tabbing = true;
-      window.setTimeout(() => {
-        tabbing = false;
-      }, 0);
+  const toEnd = (el) => {
+    const length = el.value.length;
+    if (length && el.selectionStart === 0 && el.selectionEnd === length) {
+      try {
+        el.setSelectionRange(length, length);
+      } catch (err) {
+        // Not every input type has a selection.
+      }
     }
-  });
+  };
+  document.addEventListener(
+    "keydown",
+    (event) => {
+      const el = event.target;
+      if (event.key === "Tab") {
+        tabbing = true;
+        window.setTimeout(() => {
+          tabbing = false;
+        }, 0);
+      } else if (el.icpTabbedIn) {
+        el.icpTabbedIn = false;
+        if (event.key.length === 1 && !event.ctrlKey && !event.metaKey) {
+          toEnd(el);
+        }
+      }
+    },
+    true,
+  );
   document.addEventListener("focusin", (event) => {
     const el = event.target;
     if (!tabbing || !el.matches || !el.matches(TEXT) || !el.closest("[data-field], .cell-editor")) {
       return;
     }
-    window.setTimeout(() => {
-      const length = el.value.length;
-      if (length && el.selectionStart === 0 && el.selectionEnd === length) {
-        try {
-          el.setSelectionRange(length, length);
-        } catch (err) {
-          // Not every input type has a selection.
-        }
-      }
-    }, 0);
+    el.icpTabbedIn = true;
+    toEnd(el);
+    window.setTimeout(() => toEnd(el), 0);
+  });
+  document.addEventListener("pointerdown", (event) => {
+    if (event.target.icpTabbedIn) {
+      event.target.icpTabbedIn = false;
+    }
   });
 
   // A field's save answered: what was sent is now the saved value, unless refused.

@@ -138,7 +138,7 @@ def test_undo_takes_back_a_teammates_last_change_for_everybody(team, new_page):
         timeout=SEEN_WITHIN_MS,
     )
     leo.click("#undo-button")
-    expect(leo.locator("#undo")).to_contain_text("Undone: Step 4 · Industry of Alpha AB")
+    expect(leo.locator("#undo-status")).to_contain_text("Undone: Step 4 · Industry of Alpha AB")
     expect(leo.locator(cell)).to_have_text("IT", timeout=SEEN_WITHIN_MS)
     expect(ada.locator(cell)).to_have_text("IT", timeout=SEEN_WITHIN_MS)
     assert ProfileRow.objects.get(pk=row.pk).values["industry"] == "IT"
