@@ -151,6 +151,3 @@ class Step3Form(StepForm):
 
 
 MAX_NOTE = 2000
-
-
-_CRITERION_KEYS = ("segment", "attribute", "operator")

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portfolio.frames import cache as frame_cache
@@ -27,11 +27,7 @@ from profiles.workshop.draft import evidence as evidence_module
 from profiles.workshop.draft import fields
 from profiles.workshop.pages import live_context, progress
 
-SEGMENT_NAMES = {
-    "do-or-die": gettext_lazy("Do-or-die"),
-    "neutral": gettext_lazy("Neutral"),
-    "do-not": gettext_lazy("Do-not"),
-}
+SEGMENT_NAMES = history.SEGMENT_LABELS
 
 
 @dataclass
