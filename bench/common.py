@@ -48,8 +48,11 @@ def bench_leader(name: str = "Rita Rep") -> Iterator[tuple[Organization, User]]:
         user.delete()
 
 
-def copy_customers(org, dataset, columns: Mapping[str, Sequence], count: int) -> None:
-    """Write `count` customers with the given column values into the dataset using COPY."""
+def copy_customers(
+    org, dataset, columns: Mapping[str, Sequence], count: int, extra: Sequence[str] | None = None
+) -> None:
+    """Write `count` customers with the given column values into the dataset using COPY;
+    `extra` holds each customer's other columns as a JSON text."""
     fixed = ["organization_id", "dataset_id", "row_number", *columns]
     # The other text columns are NOT NULL without a database default.
     blanks = [
@@ -65,6 +68,8 @@ def copy_customers(org, dataset, columns: Mapping[str, Sequence], count: int) ->
         with cursor.cursor.copy(sql) as copy:
             for i in range(count):
                 row = tuple(_plain(column[i]) for column in values)
+                if extra is not None:
+                    tail = (*tail[:-1], extra[i])
                 copy.write_row((org.pk, dataset.pk, i + 2, *row, *tail))
         cursor.execute("ANALYZE portfolio_customer")
 

@@ -50,6 +50,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.utils.module_loading import import_string  # noqa: E402
 
 from icp_site.models import Membership, Organization, Role, User  # noqa: E402
 from portfolio.models import Customer, Dataset  # noqa: E402
@@ -148,7 +149,12 @@ def session_cookie(user) -> str:
     """A signed-in session for `user` (no password round trip)."""
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    # The backend that loads users (the first one is django-axes' lockout check).
+    session[BACKEND_SESSION_KEY] = next(
+        path
+        for path in settings.AUTHENTICATION_BACKENDS
+        if hasattr(import_string(path), "get_user")
+    )
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
@@ -160,7 +166,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(kind: str, port: int) -> subprocess.Popen:
+def start_server(kind: str, port: int, extra_env: dict | None = None) -> subprocess.Popen:
     python = sys.executable
     if kind == "gunicorn":
         command = [
@@ -169,7 +175,7 @@ def start_server(kind: str, port: int) -> subprocess.Popen:
         ]  # fmt: skip
     else:
         command = [python, "manage.py", "runserver", "--noreload", f"{HOST}:{port}"]
-    env = {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": HOST}
+    env = {**os.environ, "DEBUG": "false", "ALLOWED_HOSTS": HOST, **(extra_env or {})}
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

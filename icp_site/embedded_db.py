@@ -1,7 +1,9 @@
 """The embedded PostgreSQL used when no DATABASE_URL is given."""
 
 import contextlib
+import json
 import logging
+import time
 import warnings
 from pathlib import Path
 
@@ -30,3 +32,32 @@ def _ensure_database(server, database: str) -> None:
             # Another process may create it at the same moment.
             with contextlib.suppress(psycopg.errors.DuplicateDatabase):
                 conn.execute(f'CREATE DATABASE "{database}"')
+
+
+def release_dead_handles(data_dir: Path, *, wait: float = 3.0) -> list[int]:
+    """Forget the handles of processes that ended without saying so (killed), so that the
+    last live process stops the server when it exits; returns the pids still holding it.
+    Processes just killed get up to `wait` seconds to be gone."""
+    path = data_dir / ".handle_pids.json"
+    if not path.exists():
+        return []
+    try:
+        pids = json.loads(path.read_text() or "[]")
+    except ValueError:
+        pids = []
+    deadline = time.monotonic() + wait
+    alive = [pid for pid in pids if _running(pid)]
+    while len(alive) > 1 and time.monotonic() < deadline:
+        time.sleep(0.1)
+        alive = [pid for pid in alive if _running(pid)]
+    path.write_text(json.dumps(alive))
+    return alive
+
+
+def _running(pid: int) -> bool:
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False

@@ -67,3 +67,27 @@ def database_from_url(url: str) -> dict:
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
     }
+
+
+def pooled(database: dict, *, size: int, timeout: int) -> dict:
+    """A DATABASES entry with a bounded psycopg pool of `size` connections per process (0: no
+    pool, persistent health-checked connections instead). A request waits up to `timeout`
+    seconds for a free connection rather than opening one more."""
+    if size <= 0:
+        return database
+    options = dict(database.get("OPTIONS", {}))
+    options["pool"] = {
+        "min_size": 1,
+        "max_size": size,
+        "timeout": timeout,
+        "max_idle": 300,
+        # A connection the server dropped is replaced before it is handed out.
+        "check": _check_connection,
+    }
+    return {**database, "OPTIONS": options, "CONN_MAX_AGE": 0, "CONN_HEALTH_CHECKS": False}
+
+
+def _check_connection(connection) -> None:
+    from psycopg_pool import ConnectionPool
+
+    ConnectionPool.check_connection(connection)

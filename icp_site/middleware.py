@@ -1,5 +1,7 @@
 """Per-request tenancy and language."""
 
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -10,8 +12,6 @@ from icp_site.access import OtherOrganization
 from icp_site.members import landing
 from icp_site.members.landing import SESSION_KEY
 from icp_site.models import Membership
-
-__all__ = ["SESSION_KEY", "CurrentOrganizationMiddleware", "MemberLanguageMiddleware"]
 
 
 class CurrentOrganizationMiddleware:
@@ -89,3 +89,37 @@ def _browser_expressed_a_language(request) -> bool:
         request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         or request.META.get("HTTP_ACCEPT_LANGUAGE", "").strip()
     )
+
+
+class SessionIdleMiddleware:
+    """Sessions end after SESSION_IDLE_HOURS (or "remember me"'s days) without a request: the
+    expiry is pushed on as the member works, written at most every few minutes, not on every
+    poll of a live page."""
+
+    REFRESH_EVERY = 300  # seconds
+    STAMP = "_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and request.user.is_authenticated:
+            now = int(time.time())
+            if now - int(session.get(self.STAMP, 0)) >= self.REFRESH_EVERY:
+                session[self.STAMP] = now  # saving the session pushes its expiry on
+        return self.get_response(request)
+
+
+class PrivateCacheMiddleware:
+    """Pages and exports may hold personal data: no shared or browser cache keeps them
+    (`Cache-Control: private, no-store`), unless a view chose its own caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response

@@ -209,18 +209,111 @@ class ApiToken(models.Model):
         return self.revoked_at is None
 
 
-class ApiRequestCount(models.Model):
-    """Requests of one API client in one fixed minute: the rate limit, shared by all workers."""
+class RateBucket(models.Model):
+    """One throttled client (an API token, an address, an e-mail) as a GCRA bucket, shared by
+    every worker: `tat` is the "theoretical arrival time" of its next request (see
+    icp_site.accounts.throttle). A sliding limit, not a fixed minute: no burst across a boundary."""
 
-    client = models.CharField(max_length=40)  # "token:<id>" or "user:<id>"
-    window = models.DateTimeField()  # the minute the requests fall in
-    count = models.PositiveIntegerField(default=0)
+    client = models.CharField(max_length=200, unique=True)  # "token:<id>", "ip:<addr>", ...
+    tat = models.DateTimeField()
+    allowed = models.BooleanField(default=True)  # whether the last request was let through
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["client", "window"], name="one_count_per_window")
-        ]
-        indexes = [models.Index(fields=["window"], name="api_request_count_window")]
+        indexes = [models.Index(fields=["tat"], name="rate_bucket_tat")]
 
     def __str__(self):
-        return f"{self.client} @ {self.window:%H:%M}: {self.count}"
+        return f"{self.client} until {self.tat:%H:%M:%S}"
+
+
+# --------------------------------------------------------------------------- invitations
+
+
+class InvitationQuerySet(OrganizationQuerySet):
+    def open(self):
+        """Neither accepted, declined nor revoked (expired ones included)."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """An invitation to join an organisation, sent to an e-mail address and accepted by the
+    person, signed in with that address. Until then the organisation sees only the address its
+    admin typed; only the SHA-256 of the link's secret is stored."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.REP)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    send_error = models.TextField(_("e-mail error"), blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    declined = models.BooleanField(_("declined"), default=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_address",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.organization}"
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at <= (now or timezone.now())
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+
+# --------------------------------------------------------------------------- the shell's records
+
+
+class FormSubmission(models.Model):
+    """A creation form already handled: its one-time token and where its result is, so the
+    same submit sent again (a double click, a reload) leads there instead of creating twice."""
+
+    key = models.CharField(max_length=100, unique=True)  # "<user id>:<form token>"
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return self.key
+
+
+class WorkerLease(models.Model):
+    """A background process that is alive while it beats (icp_site.background): a task, a
+    reminder or an upload claimed by an owner whose lease ran out was left by a dead process."""
+
+    owner = models.CharField(max_length=64, unique=True)  # the worker id django-tasks-db records
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True)
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.owner} ({self.host}:{self.pid})"

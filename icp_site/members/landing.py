@@ -40,11 +40,11 @@ def latest_activity(organization_ids: Iterable[int]) -> dict[int, dt.datetime]:
 
 def landing_membership(user) -> Membership | None:
     """Where `user` lands: the organisation used last; the first time, the one with the most
-    recent activity (ties and no activity at all: by name)."""
+    recent activity (ties and no activity at all: the one joined first)."""
     memberships = list(
         Membership.objects.filter(user=user)
         .select_related("organization")
-        .order_by("organization__name", "organization_id")
+        .order_by("created_at", "pk")
     )
     if len(memberships) <= 1:
         return memberships[0] if memberships else None

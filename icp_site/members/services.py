@@ -1,50 +1,16 @@
-"""Writes on tenancy: members and their roles."""
+"""Writes on tenancy: members and their roles (joining is by invitation: `invitations`).
 
-from django.contrib.auth.forms import PasswordResetForm
+Admin actions on members of one organisation run one at a time: each locks the organisation's
+row first, so a role change and a removal of the same member (or two admins demoting each
+other) wait for each other instead of deadlocking, and the second one finds the state the
+first one left, with a clear message when there is nothing left to do.
+"""
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
-from icp_site.models import Membership, Organization, Role, User
-
-
-@transaction.atomic
-def membership_add(
-    *, organization: Organization, email: str, name: str, role: str, request=None
-) -> Membership:
-    """Add a person to the organisation; a new person gets an e-mail to set a password."""
-    email = email.strip().lower()
-    user = User.objects.filter(email=email).first()
-    is_new = user is None
-    if is_new:
-        user = User.objects.create_user(email=email, name=name.strip())
-    elif Membership.objects.filter(organization=organization, user=user).exists():
-        raise ValidationError(_("%(email)s is already a member.") % {"email": email})
-    membership = Membership.objects.create(organization=organization, user=user, role=role)
-    if is_new and request is not None:
-        transaction.on_commit(lambda: _send_invitation(request, email, organization))
-    return membership
-
-
-class _InvitationForm(PasswordResetForm):
-    """The password-reset mail, also for people who have no password yet."""
-
-    def get_users(self, email):
-        return User.objects.filter(email__iexact=email, is_active=True)
-
-
-def _send_invitation(request, email: str, organization: Organization) -> None:
-    # The new person has no language yet: the organisation's default, not the admin's.
-    form = _InvitationForm({"email": email})
-    if form.is_valid():
-        with translation.override(organization.default_language):
-            form.save(
-                request=request,
-                subject_template_name="registration/invitation_subject.txt",
-                email_template_name="registration/invitation_email.txt",
-                extra_email_context={"organization": organization},
-            )
+from icp_site.models import Membership, Organization, Role
 
 
 @transaction.atomic
@@ -52,7 +18,7 @@ def membership_change_role(*, membership: Membership, role: str) -> Membership:
     """Change a member's role; the organisation always keeps at least one admin."""
     if role not in Role.values:
         raise ValidationError(_("Unknown role."))
-    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    locked = _locked(membership)
     if locked.role == Role.ADMIN and role != Role.ADMIN:
         _ensure_another_admin(locked)
     locked.role = role
@@ -63,10 +29,22 @@ def membership_change_role(*, membership: Membership, role: str) -> Membership:
 @transaction.atomic
 def membership_remove(*, membership: Membership) -> None:
     """Remove a person from the organisation (their account and other memberships stay)."""
-    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    locked = _locked(membership)
     if locked.role == Role.ADMIN:
         _ensure_another_admin(locked)
     locked.delete()
+
+
+def _locked(membership: Membership) -> Membership:
+    # The organisation first, always: one admin action on its members at a time.
+    Organization.objects.select_for_update().filter(pk=membership.organization_id).first()
+    locked = Membership.objects.select_for_update().filter(pk=membership.pk).first()
+    if locked is None:
+        raise ValidationError(
+            _("%(name)s is no longer a member: another admin removed them a moment ago.")
+            % {"name": membership.user}
+        )
+    return locked
 
 
 def _ensure_another_admin(membership: Membership) -> None:

@@ -6,20 +6,22 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from icp_site import submissions
 from icp_site.access import MemberRequest, admin_required, member_required, user_required
-from icp_site.members import landing, services
+from icp_site.members import invitations, landing, lockouts, services
 from icp_site.members.forms import (
+    InviteForm,
     LanguageForm,
-    MemberAddForm,
     OrganizationForm,
     OrganizationSwitchForm,
     RoleForm,
 )
-from icp_site.models import Membership
+from icp_site.models import Invitation, Membership
 
 
 @require_GET
@@ -33,17 +35,28 @@ def no_organization(request):
 @require_GET
 @member_required
 def members(request: MemberRequest):
-    return render(request, "icp_site/members.html", _members_context(request, MemberAddForm()))
+    return render(request, "icp_site/members.html", _members_context(request, InviteForm()))
 
 
 def _members_context(request, add_form, organization_form=None):
-    rows = Membership.objects.for_organization(request.organization).select_related("user")
-    return {
+    rows = list(Membership.objects.for_organization(request.organization).select_related("user"))
+    context = {
         "memberships": rows,
         "add_form": add_form,
         "role_form": RoleForm(),
         "organization_form": organization_form or OrganizationForm(instance=request.organization),
     }
+    if request.membership.is_admin:
+        locked = lockouts.locked_emails([row.user.email for row in rows])
+        for row in rows:
+            row.locked_out = row.user.email.lower() in locked
+        context["invitations"] = (
+            Invitation.objects.for_organization(request.organization)
+            .open()
+            .order_by("-created_at", "-pk")
+        )
+        context["now"] = timezone.now()
+    return context
 
 
 @require_POST
@@ -54,25 +67,104 @@ def organization_settings(request: MemberRequest):
         form.save()
         messages.success(request, _("The organisation's settings were saved."))
         return redirect("members")
-    context = _members_context(request, MemberAddForm(), organization_form=form)
+    context = _members_context(request, InviteForm(), organization_form=form)
     return render(request, "icp_site/members.html", context, status=400)
 
 
 @require_POST
 @admin_required
-def member_add(request: MemberRequest):
-    form = MemberAddForm(request.POST)
+def member_invite(request: MemberRequest):
+    form = InviteForm(request.POST)
     if form.is_valid():
         try:
-            membership = services.membership_add(
-                organization=request.organization, request=request, **form.cleaned_data
+            url, sent = submissions.once_per_submit(
+                request, lambda: _invite(request, form.cleaned_data)
             )
         except ValidationError as error:
-            form.add_error("email", error)
+            _add_errors(form, error)
         else:
-            messages.success(request, _("%(name)s was added.") % {"name": membership.user})
-            return redirect("members")
+            if sent is not None:
+                _report_sending(request, sent)
+            return redirect(url)
     return render(request, "icp_site/members.html", _members_context(request, form), status=400)
+
+
+def _invite(request: MemberRequest, data) -> tuple[str, invitations.Sent]:
+    sent = invitations.invitation_create(
+        organization=request.organization,
+        invited_by=request.user,
+        base_url=request.build_absolute_uri("/"),
+        **data,
+    )
+    return reverse("members"), sent
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _report_sending(request, sent: invitations.Sent) -> None:
+    email = sent.invitation.email
+    if sent.delivered:
+        messages.success(
+            request,
+            _("An invitation was sent to %(email)s. They join once they accept it.")
+            % {"email": email},
+        )
+    else:
+        messages.error(
+            request,
+            _(
+                "The invitation to %(email)s was saved, but the e-mail could not be sent "
+                "(%(error)s). Re-send it when the mail server works again."
+            )
+            % {"email": email, "error": sent.error},
+        )
+
+
+def _invitation(request: MemberRequest, pk: int) -> Invitation:
+    return get_object_or_404(Invitation.objects.for_organization(request.organization), pk=pk)
+
+
+@require_POST
+@admin_required
+def invitation_resend(request: MemberRequest, pk: int):
+    try:
+        sent = invitations.invitation_resend(
+            invitation=_invitation(request, pk), base_url=request.build_absolute_uri("/")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        _report_sending(request, sent)
+    return redirect("members")
+
+
+@require_POST
+@admin_required
+def invitation_revoke(request: MemberRequest, pk: int):
+    try:
+        revoked = invitations.invitation_revoke(invitation=_invitation(request, pk))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The invitation to %(email)s was revoked.") % {"email": revoked.email}
+        )
+    return redirect("members")
+
+
+@require_POST
+@admin_required
+def member_unlock(request: MemberRequest, pk: int):
+    membership = get_object_or_404(Membership.objects.for_organization(request.organization), pk=pk)
+    lockouts.unlock(membership.user.email)
+    messages.success(request, _("%(name)s may sign in again.") % {"name": membership.user})
+    return redirect("members")
 
 
 @require_POST

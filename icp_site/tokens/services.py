@@ -10,21 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from icp_site.models import ApiRequestCount, ApiToken, Membership
+from icp_site.accounts import throttle
+from icp_site.models import ApiToken, Membership
 
 TOKEN_PREFIX = "icp_"
 DISPLAY_CHARS = 8  # of the secret after "icp_", shown in lists
 LAST_USED_PRECISION = dt.timedelta(minutes=1)  # last_used_at is written at most once a minute
-RATE_LIMIT = 60  # requests per client and minute
-RATE_WINDOW = dt.timedelta(minutes=1)
+RATE_PERIOD = dt.timedelta(minutes=1)  # API_RATE_LIMIT requests per client in any such period
 
 
 def token_hash(secret: str) -> str:
@@ -84,33 +84,8 @@ def authenticate(secret: str) -> ApiToken | None:
     return token
 
 
-@dataclass(frozen=True)
-class RateDecision:
-    allowed: bool
-    count: int
-    limit: int
-    retry_after: int  # seconds until the window ends
-
-
-def rate_limit_hit(client: str, *, limit: int | None = None) -> RateDecision:
-    """Count one request of `client` in the current minute (in PostgreSQL, so every worker
-    shares the count) and say whether it is within `limit`."""
-    limit = RATE_LIMIT if limit is None else limit
-    now = timezone.now()
-    window = now.replace(second=0, microsecond=0)
-    table = ApiRequestCount._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {table} (client, "window", count) VALUES (%s, %s, 1)
-            ON CONFLICT (client, "window") DO UPDATE SET count = {table}.count + 1
-            RETURNING count
-            """,
-            [client, window],
-        )
-        (count,) = cursor.fetchone()
-    if count == 1:
-        # The client's first request this minute: forget its old minutes.
-        ApiRequestCount.objects.filter(client=client, window__lt=window).delete()
-    retry_after = max(1, int((window + RATE_WINDOW - now).total_seconds() + 0.999))
-    return RateDecision(count <= limit, count, limit, retry_after)
+def rate_limit_hit(client: str, *, limit: int | None = None) -> throttle.Decision:
+    """Count one request of an API client (``token:<id>`` or ``user:<id>``): at most
+    API_RATE_LIMIT a minute, a sliding limit shared by every worker (accounts.throttle)."""
+    limit = settings.API_RATE_LIMIT if limit is None else limit
+    return throttle.hit(client, limit=limit, period=RATE_PERIOD)

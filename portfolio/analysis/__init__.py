@@ -12,7 +12,9 @@ Conventions:
   add up to exactly 100.0 (in tenths: exactly 1000) whenever the total is positive.
 - Dataclasses use ``eq=False`` because comparing DataFrame fields with ``==`` is ambiguous.
 
-Modules: ``sizes`` (steps 1-2), ``ranking`` (step 3), ``abc`` (ABC analysis), ``common``.
+Modules: ``sizes`` (steps 1-2), ``ranking`` (step 3), ``abc`` (ABC analysis), ``common``;
+``subgroups`` (the search behind the criteria suggested from the data), with ``conditions``
+(value sets, readable ranges) and ``targets`` (active customers, the customers not to chase).
 """
 
 from portfolio.analysis.abc import ABC_CLASSES, AbcResult, abc_classes, pareto

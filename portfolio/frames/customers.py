@@ -170,6 +170,14 @@ def _number_sql(key: str, params: dict) -> str:
     raise ColumnError(f"Unknown numeric column {key!r}.")
 
 
+def _text_sql(key: str, params: dict) -> str:
+    if not key.startswith(EXTRA_PREFIX):
+        return key  # one of TEXT_COLUMNS, checked by load_customers
+    name = f"extra_{len(params)}"
+    params[name] = key.removeprefix(EXTRA_PREFIX)
+    return f"(extra ->> %({name})s)"
+
+
 def load_customers(
     dataset: Dataset,
     *,
@@ -178,14 +186,15 @@ def load_customers(
     on: dt.date | None = None,
 ) -> pd.DataFrame:
     """The dataset's customers: ``id`` (int), the numeric columns (float, NaN when missing) and
-    the text columns (text, missing when blank), in no particular row order.
+    the text columns (text, missing when blank; ``extra:<column>`` for a column of the file
+    that was not mapped), in no particular row order.
 
     ``on`` is the date lifetimes and order recency are measured to (default: today). Cached
     per dataset revision; the frame is a shallow copy, change it freely.
     """
     numbers = tuple(dict.fromkeys(numbers))
     texts = tuple(dict.fromkeys(texts))
-    if unknown := [t for t in texts if t not in TEXT_COLUMNS]:
+    if unknown := [t for t in texts if t not in TEXT_COLUMNS and not t.startswith(EXTRA_PREFIX)]:
         raise ColumnError(f"Unknown text columns {unknown!r}.")
     on = on or today()
     return frame_cache.get(
@@ -208,7 +217,9 @@ def _load_customers(dataset: Dataset, numbers: list[str], texts: list[str], on: 
     # Both aggregates of one query read the rows in the same order, so the texts line up
     # with the numbers.
     selects += [
-        f"string_agg(replace(COALESCE({t}, ''), %(separator)s, ' '), %(separator)s)" for t in texts
+        f"string_agg(replace(COALESCE({_text_sql(t, params)}, ''), %(separator)s, ' '), "
+        "%(separator)s)"
+        for t in texts
     ]
     sql = f"SELECT {', '.join(selects)} FROM portfolio_customer WHERE dataset_id = %(dataset)s"
     with connection.cursor() as cursor:

@@ -6,6 +6,8 @@ from profiles.models.fit_checks import SavedFitCheck
 from profiles.models.history import WorkshopChange
 from profiles.models.reviews import (
     OPEN_REVIEW_STATUSES,
+    DeliveryStatus,
+    ReminderDelivery,
     Review,
     ReviewQuerySet,
     ReviewReminder,
@@ -29,6 +31,8 @@ from profiles.models.workshops import (
 
 __all__ = [
     "OPEN_REVIEW_STATUSES",
+    "DeliveryStatus",
+    "ReminderDelivery",
     "ImmutableVersion",
     "ProfileRow",
     "ProfileTable",

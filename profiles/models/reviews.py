@@ -162,3 +162,61 @@ class ReviewReminder(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.sent_at is None and self.cancelled_at is None and self.failed_at is None
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Not sent")
+    UNCERTAIN = "uncertain", _("May not have been sent")
+
+
+class ReminderDelivery(models.Model):
+    """One recipient of one reminder: sent, retried and given up on its own, so one refused
+    address neither repeats nor holds back the others' reminders.
+
+    The attempt is recorded (SENDING, with who claimed it and when) and committed before the
+    e-mail goes out, and SENT after the mail server took it. A SENDING row whose sender died
+    (its lease ran out) may or may not have reached the person: it becomes UNCERTAIN, shown to
+    the admin as "may not have been sent", and is not sent again unless an admin says so.
+    """
+
+    organization = models.ForeignKey(
+        "icp_site.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    reminder = models.ForeignKey(
+        ReviewReminder, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    email = models.EmailField(_("e-mail"))
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_try_at = models.DateTimeField(_("next try at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
+    claimed_by = models.CharField(max_length=64, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    late = models.BooleanField(_("sent late"), default=False)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reminder delivery")
+        verbose_name_plural = _("reminder deliveries")
+        ordering = ["reminder", "email"]
+        constraints = [
+            models.UniqueConstraint(fields=["reminder", "email"], name="one_delivery_per_recipient")
+        ]
+        indexes = [
+            models.Index(
+                fields=["status"],
+                condition=models.Q(status__in=["pending", "sending"]),
+                name="reminder_delivery_open",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reminder} → {self.email}: {self.status}"

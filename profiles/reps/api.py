@@ -1,123 +1,26 @@
 """The read API: the current profile, one version, and the fit check, as JSON.
 
-Authentication: ``Authorization: Bearer <token>`` (icp_site.tokens.services) or the browser session.
-Session requests that change nothing still need no token; a session POST needs the CSRF token
-like every form. Bearer requests need no CSRF token: a browser never sends the header on its
-own, so a forged cross-site request cannot carry it. That is why the views are `csrf_exempt`
-and `api_view` runs Django's CSRF check itself for session requests (as Django REST framework
-does). Every answer is JSON, errors included: {"error": "<sentence>"}.
+Authentication, throttling, body limits and JSON errors are the shell's `icp_site.tokens.api`
+(`api_view`, `error`, `json_body`, `ApiError`); this module holds the endpoints.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse, JsonResponse
-from django.middleware.csrf import CsrfViewMiddleware
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 
-from icp_site.models import Role
-from icp_site.tokens import services as tokens
+from icp_site.tokens.api import ApiError, api_view, error, json_body
 from profiles.models import ProfileVersion, Publication
 from profiles.reps import fitcheck
 
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+__all__ = ["ApiError", "api_view", "error", "fit_check", "profile_current", "profile_version"]
+
 PROFILE_SECTIONS = ("traits", "criteria", "notes")
-
-
-def error(status: int, message: str, **headers) -> JsonResponse:
-    """A JSON error answer."""
-    response = JsonResponse({"error": message}, status=status)
-    for name, value in headers.items():
-        response[name.replace("_", "-")] = value
-    return response
-
-
-class _CsrfCheck(CsrfViewMiddleware):
-    def _reject(self, request, reason):
-        return reason  # the reason instead of a 403 page
-
-
-def _csrf_failure(request) -> str | None:
-    check = _CsrfCheck(lambda request: None)
-    check.process_request(request)
-    return check.process_view(request, None, (), {})
-
-
-def _authenticate(request) -> tuple[str | None, JsonResponse | None]:
-    """The rate-limit client of the request, or a 401 answer."""
-    header = request.headers.get("Authorization", "")
-    if header:
-        scheme, _space, secret = header.partition(" ")
-        token = tokens.authenticate(secret.strip()) if scheme.lower() == "bearer" else None
-        if token is None:
-            return None, error(
-                401, _("The API token is invalid or revoked."), WWW_Authenticate="Bearer"
-            )
-        request.user = token.membership.user
-        request.membership = token.membership
-        request.organization = token.membership.organization
-        if request.user.language:
-            translation.activate(request.user.language)
-        return f"token:{token.pk}", None
-    if request.user.is_authenticated and getattr(request, "membership", None) is not None:
-        return f"user:{request.user.pk}", None
-    return None, error(
-        401,
-        _("Authentication required: send Authorization: Bearer <token>."),
-        WWW_Authenticate="Bearer",
-    )
-
-
-def api_view(*methods: str):
-    """A JSON view every member may call with a token or a session (see the module docstring)."""
-
-    def decorator(view):
-        @login_not_required
-        @csrf_exempt
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            client, refusal = _authenticate(request)
-            if refusal is not None:
-                return refusal
-            if request.method not in methods:
-                return error(
-                    405,
-                    _("Use %(methods)s.") % {"methods": ", ".join(methods)},
-                    Allow=", ".join(methods),
-                )
-            session = client.startswith("user:")
-            if session and request.method not in SAFE_METHODS and _csrf_failure(request):
-                return error(403, _("CSRF check failed: send the X-CSRFToken header."))
-            decision = tokens.rate_limit_hit(client)
-            if not decision.allowed:
-                return error(
-                    429,
-                    _("Too many requests: at most %(limit)s a minute. Try again in %(seconds)s s.")
-                    % {"limit": decision.limit, "seconds": decision.retry_after},
-                    Retry_After=str(decision.retry_after),
-                )
-            try:
-                response = view(request, *args, **kwargs)
-            except Http404:
-                response = error(404, _("Not found."))
-            response["X-RateLimit-Limit"] = str(decision.limit)
-            response["X-RateLimit-Remaining"] = str(max(0, decision.limit - decision.count))
-            response["Cache-Control"] = "no-store"
-            return response
-
-        wrapper.access_role = Role.REP
-        wrapper.api = True
-        return wrapper
-
-    return decorator
+MAX_VERSION_NUMBER = 2**31 - 1  # the column's range: a larger number names no version
 
 
 def profile_json(version: ProfileVersion, publication: Publication | None) -> dict[str, Any]:
@@ -167,6 +70,8 @@ def profile_current(request):
 
 @api_view("GET")
 def profile_version(request, number: int):
+    if not 0 < number <= MAX_VERSION_NUMBER:
+        raise ApiError(404, _("Not found."))
     version = get_object_or_404(
         ProfileVersion.objects.for_organization(request.organization), number=number
     )
@@ -185,10 +90,7 @@ def _valid_value(value: Any) -> bool:
 
 
 def _attributes(request) -> tuple[dict | None, HttpResponse | None]:
-    try:
-        body = json.loads(request.body or b"")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return None, error(400, _("The body is not valid JSON."))
+    body = json_body(request)
     if not isinstance(body, Mapping) or not isinstance(body.get("attributes"), Mapping):
         return None, error(400, _('Send a JSON object: {"attributes": {"industry": "IT", ...}}.'))
     if extra := sorted(set(body) - {"attributes"}):

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import tempfile
-import uuid
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.files.storage import FileSystemStorage
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -17,7 +14,7 @@ from icp_site.access import MemberRequest, member_required
 from portfolio.imports.reading import ImportFileError, read_table
 from portfolio.spreadsheets import to_csv_bytes, to_xlsx_bytes
 from portfolio.uploads import previews
-from profiles.reps import fitcheck
+from profiles.reps import fitcheck, prospect_files
 from profiles.reps.forms import (
     ProspectMappingForm,
     ProspectUploadForm,
@@ -25,12 +22,6 @@ from profiles.reps.forms import (
 from profiles.reps.pages import current_version, download, no_profile
 
 UPLOAD_SESSION_KEY = "prospect_upload"
-
-
-def _prospect_storage() -> FileSystemStorage:
-    """Where an uploaded prospect list waits for its mapping: the web host's temporary folder
-    (one file per member, replaced by their next upload; compose runs one web container)."""
-    return FileSystemStorage(location=Path(tempfile.gettempdir()) / "icp-prospects")
 
 
 def _stored_upload(request: MemberRequest) -> dict | None:
@@ -42,12 +33,11 @@ def _stored_upload(request: MemberRequest) -> dict | None:
 
 def _store_prospects(request: MemberRequest, upload) -> None:
     """Keep the uploaded list for the mapping step (the previous one of this member goes)."""
-    storage = _prospect_storage()
     if old := _stored_upload(request):
-        storage.delete(old["path"])
-    suffix = PurePath(upload.name).suffix.casefold()
-    path = f"prospects/{request.organization.pk}/{request.user.pk}/{uuid.uuid4().hex}{suffix}"
-    path = storage.save(path, upload)
+        prospect_files.delete(old["path"])
+    path = prospect_files.store(
+        upload, organization_id=request.organization.pk, user_id=request.user.pk
+    )
     request.session[UPLOAD_SESSION_KEY] = {
         "organization": request.organization.pk,
         "path": path,
@@ -85,9 +75,8 @@ def fit_check_bulk_mapping(request: MemberRequest):
     if version is None or stored is None:
         messages.info(request, _("Upload a prospect list first."))
         return redirect("fit_check_bulk")
-    storage = _prospect_storage()
     try:
-        with storage.open(stored["path"], "rb") as handle:
+        with prospect_files.storage().open(stored["path"], "rb") as handle:
             raw = read_table(handle.read(), stored["name"], max_rows=settings.IMPORT_MAX_ROWS)
     except (OSError, ImportFileError):
         request.session.pop(UPLOAD_SESSION_KEY, None)
@@ -111,6 +100,9 @@ def fit_check_bulk_mapping(request: MemberRequest):
             if file_format == "xlsx"
             else to_csv_bytes(result.table)
         )
+        # Done with the list: it does not wait on the server for anything else.
+        prospect_files.delete(stored["path"])
+        request.session.pop(UPLOAD_SESSION_KEY, None)
         return download(data, name, file_format)
     context = {
         "form": form,

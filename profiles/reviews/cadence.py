@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 CADENCES = (6, 12, 18, 24)
 DEFAULT_CADENCE = {"young": 6, "mature": 12}
 DEFAULT_OFFSETS = (14, 1)
 MAX_OFFSET_DAYS = 365
+# A review is planned after today and at most this many years ahead.
+MAX_REVIEW_YEARS = 5
 # Reminders go out in the morning of their day, in the organisation's time zone.
 REMINDER_TIME = datetime.time(8, 0)
 # A reminder sent more than this after its time says that it is late.
@@ -49,6 +52,16 @@ def cadence_after_maturity_change(*, old_maturity: str, new_maturity: str, caden
 def proposed_review_date(published_on: datetime.date, *, cadence_months: int) -> datetime.date:
     """The next review after a profile published on `published_on`."""
     return add_months(published_on, cadence_months)
+
+
+def review_date_problem(day: datetime.date, *, today: datetime.date) -> str | None:
+    """Why `day` cannot be a review's (or the next review's) date, or None: it must be after
+    today and at most MAX_REVIEW_YEARS ahead."""
+    if day <= today:
+        return _("Choose a date after today.")
+    if day > add_months(today, 12 * MAX_REVIEW_YEARS):
+        return _("Choose a date within %(years)s years.") % {"years": MAX_REVIEW_YEARS}
+    return None
 
 
 def normalize_offsets(offsets) -> tuple[int, ...]:

@@ -60,8 +60,8 @@ class ReviewForm(forms.Form):
     attendees = forms.ModelMultipleChoiceField(
         label=_("Attendees"),
         queryset=get_user_model().objects.none(),
-        required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one attendee.")},
     )
     reminder_offsets = OffsetsField(
         label=_("Reminders (days before)"),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from email.utils import parseaddr
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -30,6 +32,7 @@ class CalendarEvent:
     attendees: tuple[Attendee, ...] = ()
     sequence: int = 0  # bumped when the review moves, so calendars take the new date
     cancelled: bool = False
+    organizer: Attendee | None = None  # RFC 5546: a CANCEL must name its ORGANIZER
 
 
 def review_calendar(event: CalendarEvent, *, stamp: datetime.datetime) -> bytes:
@@ -44,13 +47,19 @@ def review_calendar(event: CalendarEvent, *, stamp: datetime.datetime) -> bytes:
     vevent.add("uid", event.uid)
     vevent.add("dtstamp", stamp.astimezone(datetime.UTC))
     vevent.add("dtstart", event.date)
-    vevent.add("dtend", event.date + datetime.timedelta(days=1))
+    if event.date < datetime.date.max:
+        vevent.add("dtend", event.date + datetime.timedelta(days=1))
     vevent.add("summary", event.title)
     vevent.add("description", event.description)
     vevent.add("url", event.url)
     vevent.add("sequence", event.sequence)
     vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
     vevent.add("transp", "TRANSPARENT")
+    if event.organizer is not None:
+        organizer = vCalAddress(f"mailto:{event.organizer.email}")
+        if event.organizer.name:
+            organizer.params["cn"] = vText(event.organizer.name)
+        vevent.add("organizer", organizer, encode=0)
     for attendee in event.attendees:
         address = vCalAddress(f"mailto:{attendee.email}")
         if attendee.name:
@@ -83,4 +92,12 @@ def review_event(review, *, url: str, language: str | None = None) -> CalendarEv
         attendees=attendees,
         sequence=review.sequence,
         cancelled=review.status == ReviewStatus.CANCELLED,
+        organizer=organizer(review),
     )
+
+
+def organizer(review) -> Attendee:
+    """Who sends the review's invitations and reminders: the app's sender address, named
+    after the organisation."""
+    name, email = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return Attendee(email=email or "icp@localhost", name=str(review.organization) or name)

@@ -72,10 +72,18 @@ def organization_review_settings_update(
 
 def _clean_attendees(organization, attendees) -> list:
     attendees = list(attendees)
+    if not attendees:
+        raise ValidationError({"attendees": _("Choose at least one attendee.")})
     allowed = set(members(organization).values_list("pk", flat=True))
     if any(person.pk not in allowed for person in attendees):
         raise ValidationError({"attendees": _("Attendees must be members.")})
     return attendees
+
+
+def _clean_date(date: datetime.date) -> datetime.date:
+    if problem := cadence.review_date_problem(date, today=timezone.localdate()):
+        raise ValidationError({"date": problem})
+    return date
 
 
 def _clean_offsets(offsets) -> list[int]:
@@ -103,6 +111,7 @@ def review_create(
         attendees = default_attendees(organization)
     attendees = _clean_attendees(organization, attendees)
     offsets = _clean_offsets(reminder_offsets)
+    date = _clean_date(date)
     if not base_url:
         # Reviews proposed without a request (on publishing) link where the last one did.
         base_url = (
@@ -135,6 +144,8 @@ def review_update(*, review: Review, user, date: datetime.date, attendees, remin
     """
     attendees = _clean_attendees(review.organization, attendees)
     offsets = _clean_offsets(reminder_offsets)
+    if date != review.date:  # an overdue review keeps its date while other things change
+        date = _clean_date(date)
     with transaction.atomic():
         locked = _locked_open(review)
         locked.attendees.set(attendees)

@@ -4,8 +4,9 @@ Every reminder row gets one task with `run_after` at its time, enqueued in the t
 that planned it (the database backend stores tasks in the same database, so a rolled-back
 schedule leaves no task behind, and a committed one cannot lose its task). Tasks wait in the
 database while no worker runs; when one comes back it runs the overdue ones, and the e-mail
-says it is late. Every run also catches up on due reminders whose task was lost (a worker
-killed mid-send leaves its task "running" for ever).
+says it is late. Every run also catches up on due reminders whose task was lost, and so does
+the background sweep (icp_site.background: at a worker's start and every few minutes), which
+also finds reminders whose sender died mid-send (`reminders_sweep`, `reminder_task_lost`).
 """
 
 from __future__ import annotations
@@ -61,3 +62,23 @@ def enqueue_reminder(reminder_id: int, *, at: datetime.datetime) -> bool:
 def _follow_up(outcome: reminders.Outcome) -> None:
     if outcome.retry_at is not None:
         enqueue_reminder(outcome.reminder_id, at=outcome.retry_at)
+
+
+def reminders_sweep() -> int:
+    """The background sweep's part: deliveries whose sender died become "may not have been
+    sent", and the catch-up of due reminders is queued when there are any; returns how many
+    reminders are due."""
+    reminders.reminders_recover()
+    count = reminders.due(now=timezone.now()).count()
+    if count:
+        if catch_up_review_reminders.get_backend().supports_defer:
+            catch_up_review_reminders.enqueue()
+        else:
+            catch_up_review_reminders.call()
+    return count
+
+
+def reminder_task_lost(*args, **kwargs) -> None:
+    """A reminder task's worker died: recover its deliveries and catch up now (whatever the
+    task's arguments: the catch-up covers every due reminder)."""
+    reminders_sweep()

@@ -11,4 +11,9 @@ urlpatterns = [
     path("<int:pk>/cancel/", views.review_cancel, name="review_cancel"),
     path("<int:pk>/start/", views.review_start, name="review_start"),
     path("<int:pk>/review.ics", views.review_ics, name="review_ics"),
+    path(
+        "<int:pk>/deliveries/<int:delivery>/retry/",
+        views.review_delivery_retry,
+        name="review_delivery_retry",
+    ),
 ]

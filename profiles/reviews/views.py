@@ -3,16 +3,17 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from icp_site import submissions
 from icp_site.access import MemberRequest, admin_required, get_for_member, member_required
-from profiles.models import Review
-from profiles.reviews import cadence, ics, schedule
+from profiles.models import DeliveryStatus, ReminderDelivery, Review
+from profiles.reviews import cadence, ics, reminders, schedule, tasks
 from profiles.reviews import services as reviews
 from profiles.reviews.forms import ReviewForm, ReviewSettingsForm, ReviewStartForm
 
@@ -59,18 +60,24 @@ def review_new(request: MemberRequest):
     }
     form = ReviewForm(request.POST or None, organization=organization, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def create():
             review = reviews.review_create(
                 organization=organization,
                 user=request.user,
                 base_url=request.build_absolute_uri("/"),
                 **form.cleaned_data,
             )
+            return reverse("review_detail", kwargs={"pk": review.pk}), review
+
+        try:
+            url, created = submissions.once_per_submit(request, create)
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_errors(form, error)
         else:
-            messages.success(request, _("The review was scheduled."))
-            return redirect("review_detail", pk=review.pk)
+            if created is not None:
+                messages.success(request, _("The review was scheduled."))
+            return redirect(url)
     status = 400 if form.errors else 200
     context = {"form": form, "proposal": proposal}
     return render(request, "profiles/reviews/review_form.html", context, status=status)
@@ -84,7 +91,7 @@ def review_detail(request: MemberRequest, pk: int):
         "scheduled": schedule.with_state(review, today=timezone.localdate()),
         "review": review,
         "attendees": review.attendees.order_by("name", "email"),
-        "reminders": review.reminders.order_by("send_at", "pk"),
+        "reminders": review.reminders.order_by("send_at", "pk").prefetch_related("deliveries"),
     }
     return render(request, "profiles/reviews/review_detail.html", context)
 
@@ -103,7 +110,7 @@ def review_edit(request: MemberRequest, pk: int):
         try:
             reviews.review_update(review=review, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_errors(form, error)
         else:
             messages.success(request, _("The review was changed."))
             return redirect("review_detail", pk=review.pk)
@@ -149,6 +156,26 @@ def review_start(request: MemberRequest, pk: int):
     return render(request, "profiles/reviews/review_start.html", context, status=status)
 
 
+@require_POST
+@admin_required
+def review_delivery_retry(request: MemberRequest, pk: int, delivery: int):
+    """The admin's choice for a reminder that may not have reached someone: send it again."""
+    review = _review(request, pk)
+    found = get_object_or_404(
+        ReminderDelivery.objects.for_organization(request.organization).filter(
+            reminder__review=review
+        ),
+        pk=delivery,
+    )
+    retried = reminders.reminder_delivery_retry(delivery=found)
+    if retried.status == DeliveryStatus.PENDING:
+        tasks.enqueue_reminder(retried.reminder_id, at=timezone.now())
+        messages.success(
+            request, _("The reminder to %(email)s will be sent again.") % {"email": found.email}
+        )
+    return redirect("review_detail", pk=review.pk)
+
+
 @require_GET
 @member_required
 def review_ics(request: MemberRequest, pk: int):
@@ -184,3 +211,12 @@ def _render_schedule(request: MemberRequest, settings_form, *, status: int = 200
     if request.htmx:
         template += "#schedule"
     return render(request, template, context, status=status)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's errors next to their fields where the form has them."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

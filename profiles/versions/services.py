@@ -95,6 +95,8 @@ def profile_version_publish(
             next_review_date = next_review_proposal(organization, today)
         elif next_review_date <= today:
             raise ValidationError({"next_review_date": _("The next review must be after today.")})
+        elif problem := cadence.review_date_problem(next_review_date, today=today):
+            raise ValidationError({"next_review_date": problem})
         publication = Publication.objects.create(
             organization=organization,
             version=version,

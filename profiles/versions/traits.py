@@ -180,8 +180,9 @@ def column(table: str, key: str, inputs: dict | None = None) -> Column | None:
     return next((c for c in columns(table, inputs) if c.key == key), None)
 
 
-def custom_column(label: str, kind: str, existing: list[dict]) -> dict:
-    """A new column of the team, or ValidationError."""
+def custom_column(label: str, kind: str, existing: list[dict], *, used: int = 0) -> dict:
+    """A new column of the team, or ValidationError. Its key is never one used before: above
+    the current columns' and `used`, the highest number a removed column or a cell held."""
     label = " ".join(str(label or "").split())[:80]
     if not label:
         raise ValidationError({"label": _("Name the column.")})
@@ -193,9 +194,15 @@ def custom_column(label: str, kind: str, existing: list[dict]) -> dict:
         )
     if any(item["label"].casefold() == label.casefold() for item in existing):
         raise ValidationError({"label": _("There is already a column with this name.")})
-    numbers = [int(item["key"].removeprefix(CUSTOM_PREFIX)) for item in existing]
-    key = f"{CUSTOM_PREFIX}{max(numbers, default=0) + 1}"
+    numbers = [custom_number(item["key"]) for item in existing]
+    key = f"{CUSTOM_PREFIX}{max([*numbers, used], default=0) + 1}"
     return {"key": key, "label": label, "kind": kind}
+
+
+def custom_number(key: str) -> int:
+    """The number in a custom column's key (0 for any other key)."""
+    digits = key.removeprefix(CUSTOM_PREFIX) if key.startswith(CUSTOM_PREFIX) else ""
+    return int(digits) if digits.isdigit() else 0
 
 
 # --------------------------------------------------------------------------- cell values

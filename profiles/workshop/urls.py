@@ -1,6 +1,7 @@
 from django.urls import path
 
 from profiles.workshop import views
+from profiles.workshop.draft import suggest_views
 from profiles.workshop.draft import views as profile_views
 from profiles.workshop.tables import views as table_views
 
@@ -54,5 +55,22 @@ urlpatterns = [
         "<int:pk>/draft/version/",
         profile_views.profile_version_create,
         name="profile_version_create",
+    ),
+    # Step 6's panels: criteria suggested from the data, the profile's self-check.
+    path(
+        "<int:pk>/draft/suggestions/",
+        suggest_views.workshop_suggestions,
+        name="workshop_suggestions",
+    ),
+    path(
+        "<int:pk>/draft/suggestions/adopt/",
+        suggest_views.workshop_suggestion_adopt,
+        name="workshop_suggestion_adopt",
+    ),
+    path("<int:pk>/draft/check/", suggest_views.workshop_selfcheck, name="workshop_selfcheck"),
+    path(
+        "profile/versions/<int:number>/check/",
+        suggest_views.profile_version_selfcheck,
+        name="profile_version_selfcheck",
     ),
 ]

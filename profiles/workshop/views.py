@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from icp_site import submissions
 from icp_site.access import MemberRequest, leader_required, member_required
 from portfolio.frames import cache as frame_cache
 from profiles.models import Workshop
@@ -50,15 +51,22 @@ def workshops(request: MemberRequest):
 def workshop_new(request: MemberRequest):
     form = WorkshopForm(request.POST or None, organization=request.organization)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def create():
             workshop = services.workshop_create(
                 organization=request.organization, user=request.user, **form.cleaned_data
             )
+            return reverse("workshop_step", args=[workshop.pk, 1]), workshop
+
+        try:
+            # A double click or a reload sends the form again: one workshop all the same.
+            url, created = submissions.once_per_submit(request, create)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("The workshop was created."))
-            return redirect("workshop_step", pk=workshop.pk, number=1)
+            if created is not None:
+                messages.success(request, _("The workshop was created."))
+            return redirect(url)
     status = 400 if form.errors else 200
     return render(request, "profiles/workshop_new.html", {"form": form}, status=status)
 

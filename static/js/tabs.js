@@ -18,6 +18,15 @@
     if (focus) {
       tab.focus();
     }
+    // A panel loaded after the page (suggestions, the self-check) is loaded again when its tab
+    // is opened, as the draft may have changed meanwhile.
+    if (root.dataset.chosen && root.dataset.chosen !== tab.id && window.htmx) {
+      const panel = document.getElementById(tab.getAttribute("aria-controls"));
+      const slot = panel ? panel.querySelector("[hx-trigger~='refresh']") : null;
+      if (slot) {
+        window.htmx.trigger(slot, "refresh");
+      }
+    }
     root.dataset.chosen = tab.id;
   };
 
@@ -28,10 +37,12 @@
     }
     list.hidden = false;
     const tabs = Array.from(root.querySelectorAll("[role=tab]"));
-    const wanted = window.location.hash.replace("#", "");
+    // The address may name a panel, or something inside one (#suggestions after adopting).
+    const named = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
+    const panel = named ? named.closest("[role=tabpanel]") : null;
     const chosen =
       tabs.find((tab) => tab.id === root.dataset.chosen) ||
-      tabs.find((tab) => tab.getAttribute("aria-controls") === wanted) ||
+      (panel && tabs.find((tab) => tab.getAttribute("aria-controls") === panel.id)) ||
       tabs[0];
     if (chosen) {
       choose(root, chosen, false);

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from icp_site.models import Membership, Role
@@ -11,7 +12,9 @@ from tests.conftest import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_admin_signs_in_switches_language_adds_a_member_and_signs_out(team, password, new_page):
+def test_an_admin_signs_in_switches_language_invites_a_member_and_signs_out(
+    team, password, new_page
+):
     page = new_page()
     sign_in(page, team.admin.user.email, password)
     expect(page.locator("h1")).to_have_text("Acme AB")
@@ -30,13 +33,27 @@ def test_an_admin_signs_in_switches_language_adds_a_member_and_signs_out(team, p
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
     page.click("nav.main-nav >> text=Members")
-    page.fill("#id_name", "Nina New")
     page.fill("#id_email", "nina@example.com")
     page.select_option("#id_role", Role.LEADER)
-    page.click("button:has-text('Add member')")
-    expect(page.locator(".message-success")).to_contain_text("Nina New was added")
+    page.click("button:has-text('Send invitation')")
+    expect(page.locator(".message-success")).to_contain_text("invitation was sent")
+    expect(page.locator("tr", has_text="nina@example.com")).to_contain_text("Re-send")
+    assert not Membership.objects.filter(user__email="nina@example.com").exists()
+
+    # Nina opens the link from her e-mail, creates her account and joins.
+    [invitation] = mail.outbox
+    link = re.search(r"https?://\S+/invitations/\S+/", invitation.body).group(0)
+    nina = new_page()
+    nina.goto(link)
+    expect(nina.locator("main")).to_contain_text("You are invited to join Acme AB")
+    nina.fill("#id_name", "Nina New")
+    nina.fill("#id_password1", "a long passphrase 42")
+    nina.fill("#id_password2", "a long passphrase 42")
+    nina.click("button:has-text('Create account and join')")
+    expect(nina.locator(".message-success")).to_contain_text("You joined Acme AB")
     assert Membership.objects.get(user__email="nina@example.com").role == Role.LEADER
 
+    page.reload()
     # The role select submits itself on change (static/js/app.js).
     row = page.locator("tr", has_text="nina@example.com")
     row.locator("select").select_option(Role.REP)

@@ -37,8 +37,8 @@ def test_the_first_sign_in_lands_where_the_latest_activity_is(team, consultant, 
     assert "Acme AB" in home.text
 
 
-def test_without_any_activity_the_first_by_name_is_taken(team, consultant):
-    assert landing_membership(team.leader.user).organization == consultant
+def test_without_any_activity_the_organisation_joined_first_is_taken(team, consultant):
+    assert landing_membership(team.leader.user).organization == team.organization
 
 
 def test_the_next_sign_in_lands_where_the_member_worked_last(team, consultant, password):

@@ -11,10 +11,12 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from portfolio.spreadsheets import (
-    FORMULA_STARTS,
+    csv_chunks,
+    is_risky,
     neutralise_formulas,
     to_csv_bytes,
     to_xlsx_bytes,
+    xlsx_bytes,
 )
 
 UNICODE_NAMES = ["Müller & Söhne GmbH", "Åkerlund Öberg AB", "北京科技有限公司", "Straße"]
@@ -157,7 +159,56 @@ def test_no_text_cell_starts_like_a_formula_and_other_values_are_kept(values):
     assert len(safe) == len(values)
     for before, after in zip(values, safe, strict=True):
         if isinstance(before, str):
-            assert not after.startswith(FORMULA_STARTS)
+            assert after.startswith("'") or not is_risky(after)
             assert after in (before, "'" + before)
         else:
             assert after is before or (after != after and before != before)
+
+
+# --------------------------------------------------------------------------- payloads
+
+# Every cell of a crafted file that escaped the old check (full-width and small signs, leading
+# spaces, tabs and line breaks, invisible characters), and the classic ones.
+PAYLOADS = [
+    "=1+1", "+1+1", "-1+1", "@SUM(A1:A9)", "=HYPERLINK(\"http://x\",\"y\")",
+    "\t=1+1", "\r=1+1", "\n=1+1", "\r\n=1+1", "\tplain", "\rplain", "\nplain",
+    " =1+1", "   +1", "\t =1", " \t@x", "\u3000=1+1", "\u00a0=1+1", "\u200b=1+1", "\ufeff=1+1",
+    "＝1+1", "＋1+1", "－1+1", "＠SUM(A1)", " ＝1", "\t＋1", "﹦1+1", "﹢1", "﹣1", "﹫x",
+    "=cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+9)*cmd|' /C calc'!A0",
+]  # fmt: skip
+HARMLESS = ["Plain", "1+1", "x=1", "a@b.example", "Müller − Söhne", "北京", "", "'quoted"]
+
+
+def _read_csv_cells(data: bytes) -> list[str]:
+    frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    return frame.iloc[:, 0].tolist()
+
+
+def _read_xlsx_cells(data: bytes) -> list[str]:
+    sheet = load_workbook(io.BytesIO(data)).active
+    return [row[0].value if row[0].value is not None else "" for row in sheet.iter_rows(min_row=2)]
+
+
+WRITERS = {
+    "csv": lambda frame: _read_csv_cells(to_csv_bytes(frame)),
+    "csv streamed": lambda frame: _read_csv_cells(b"".join(csv_chunks(frame))),
+    "xlsx": lambda frame: _read_xlsx_cells(to_xlsx_bytes(frame)),
+    "xlsx fast": lambda frame: _read_xlsx_cells(xlsx_bytes(frame)),
+}
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+@pytest.mark.parametrize("dtype", [object, "string", "category"])
+def test_every_payload_is_neutralised_in_every_writer(writer, dtype):
+    frame = pd.DataFrame({"name": pd.Series(PAYLOADS + HARMLESS, dtype=dtype)})
+    cells = WRITERS[writer](frame)
+    for payload, cell in zip(PAYLOADS, cells, strict=False):
+        assert cell.startswith("'"), (payload, cell)
+    for text, cell in zip(HARMLESS, cells[len(PAYLOADS) :], strict=True):
+        assert cell == text
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_the_check_finds_each_payload(payload):
+    assert is_risky(payload)
+    assert neutralise_formulas(pd.DataFrame({payload: [payload]})).columns[0] == "'" + payload

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from icp_site import background
 from profiles.reviews import reminders, tasks
 
 
@@ -10,7 +11,11 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        outcomes = reminders.reminders_catch_up()
+        # A lease while sending: if this command is killed mid-send, the sweep finds the
+        # deliveries it left and marks them "may not have been sent".
+        with background.lease():
+            reminders.reminders_recover()
+            outcomes = reminders.reminders_catch_up()
         for outcome in outcomes:
             if outcome.retry_at is not None:
                 tasks.enqueue_reminder(outcome.reminder_id, at=outcome.retry_at)

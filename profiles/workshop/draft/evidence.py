@@ -63,6 +63,8 @@ def application(workshop: Workshop, content: dict, evidence: Evidence) -> draft.
             if index is None:
                 continue
             for key, value in row.values.items():
+                if key not in evidence.by_key:
+                    continue  # a removed column's cell: out of view, out of the profile
                 if key not in frame.columns:
                     frame[key] = None
                     frame[key] = frame[key].astype(object)

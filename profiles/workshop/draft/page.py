@@ -111,7 +111,9 @@ def _criterion_rows(step, content: dict, segment: str, labels: dict) -> list[dic
 
 
 def sections(content: dict, trait_rows: list[dict], segments: list[dict]) -> list[dict]:
-    """The sections of the page, in order: id, tab label, template, and how many items."""
+    """The sections of the page, in order: id, tab label, template, how many items (or None),
+    and whether its fields belong to the draft's form (a section with forms of its own, like
+    the suggestions to adopt, sits outside it)."""
     company = [row for row in trait_rows if row["table"] != "buyer"]
     buyer = [row for row in trait_rows if row["table"] == "buyer"]
     found = [
@@ -121,6 +123,7 @@ def sections(content: dict, trait_rows: list[dict], segments: list[dict]) -> lis
             "template": "profiles/step6/_traits.html",
             "count": len(company),
             "rows": company,
+            "in_form": True,
         },
         {
             "id": "buyer",
@@ -128,6 +131,7 @@ def sections(content: dict, trait_rows: list[dict], segments: list[dict]) -> lis
             "template": "profiles/step6/_traits.html",
             "count": len(buyer),
             "rows": buyer,
+            "in_form": True,
         },
     ]
     for segment in segments:
@@ -138,16 +142,32 @@ def sections(content: dict, trait_rows: list[dict], segments: list[dict]) -> lis
                 "template": "profiles/step6/_segment.html",
                 "count": len(segment["criteria"]),
                 "segment": segment,
+                "in_form": True,
             }
         )
-    found.append(
+    found += [
+        {
+            "id": "suggested",
+            "label": _("Suggested from data"),
+            "template": "profiles/_suggestions_slot.html",
+            "count": None,
+            "in_form": False,
+        },
+        {
+            "id": "checked",
+            "label": _("The profile checks itself"),
+            "template": "profiles/step6/_selfcheck.html",
+            "count": None,
+            "in_form": False,
+        },
         {
             "id": "decisions",
             "label": _("Decision log"),
             "template": "profiles/step6/_decision_log.html",
             "count": len(content["decisions"]),
-        }
-    )
+            "in_form": True,
+        },
+    ]
     return found
 
 

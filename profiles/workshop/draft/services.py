@@ -1,4 +1,5 @@
-"""Writes of step 6: the draft profile, field by field, with its decision log.
+"""Writes of step 6: the draft profile, field by field, with its decision log; criteria
+suggested from the data adopted.
 
 Each field (profiles.workshop.draft.fields) has its own version in the step's field_versions:
 two people editing different fields both save; the second of two edits of the same field is
@@ -8,6 +9,7 @@ Every save writes only the fields the person changed; each is kept as a change f
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from profiles.models import Workshop, WorkshopStep
-from profiles.versions.diff import empty_content
+from profiles.versions.diff import criterion_key, empty_content
 from profiles.workshop import history, steps
 from profiles.workshop.draft import build as draft
 from profiles.workshop.draft import fields
@@ -59,15 +61,25 @@ class DraftSaved:
 
 
 def workshop_draft_fields_save(
-    *, step: WorkshopStep, user, edits: list[FieldEdit], evidence, record: bool = True
+    *,
+    step: WorkshopStep,
+    user,
+    edits: list[FieldEdit],
+    evidence,
+    record: bool = True,
+    expect_version: int | None = None,
 ) -> DraftSaved:
     """Save the fields the editor changed; refuse those a teammate saved meanwhile.
 
-    Raises ValidationError when the changed draft is not a valid profile (nothing is saved).
-    `record=False` (Undo) keeps no change to undo and no decision of its own.
+    Raises ValidationError when the changed draft is not a valid profile (nothing is saved),
+    StaleVersion when `expect_version` is given and the draft moved on since (a whole set of
+    changes made on what the person saw). `record=False` (Undo) keeps no change to undo and no
+    decision of its own.
     """
     with transaction.atomic():
         current = WorkshopStep.objects.select_for_update().get(pk=step.pk)
+        if expect_version is not None and current.version != expect_version:
+            raise StaleVersion(current)
         content = {**empty_content(), **current.inputs}
         result = DraftSaved(current)
         versions = dict(current.field_versions)
@@ -211,10 +223,10 @@ def _value_field(key: tuple[str, str]) -> str:
 
 def _decision(key, edit: FieldEdit, before, content: dict, user, evidence) -> dict:
     subject, name = key
-    if edit.field.count(":") == 3 and subject == "criterion":
+    if edit.field.count(":") == 3 and subject == "criterion" and (before is None or not edit.value):
         action = "removed" if edit.value is None else "proposed"
     else:
-        action = "changed"
+        action = "changed"  # a value, or a criterion replaced by another on the same key
     attribute = name.split(":")[1] if subject == "criterion" else name
     try:
         shown = fields.value(content, _value_field(key))
@@ -253,3 +265,35 @@ def _now() -> str:
 
 def _display_name(user) -> str:
     return str(user) if user is not None else _("someone")
+
+
+def workshop_draft_adopt(
+    *, step: WorkshopStep, user, segment: str, criteria: list[dict], evidence: dict, version: int
+) -> WorkshopStep:
+    """Adopt criteria suggested from the data into the draft. Do-or-die ones replace the draft's
+    do-or-die criteria (a suggestion is a whole set: its figures hold for it alone); a do-not
+    one is added, or replaces the do-not criterion on the same attribute and operator. The
+    decision log gives the reason "suggested from data" and the suggestion's figures; it is one
+    change, which Undo takes back. Refused (StaleVersion) when the draft changed since the
+    panel showed it (`version`; the panel is loaded again each time its tab is opened).
+    """
+    old = {**empty_content(), **step.inputs}
+    adopted = {criterion_key(item): item for item in criteria}
+    reason = _("Suggested from data")
+    edits = [
+        FieldEdit(f"crit:{criterion_key(item)}", None, None, reason)
+        for item in old["criteria"]
+        if criterion_key(item) not in adopted
+        and segment == "do-or-die"
+        and item["segment"] == "do-or-die"
+    ]
+    edits += [FieldEdit(f"crit:{key}", item, None, reason) for key, item in adopted.items()]
+    values = {(item["attribute"], json.dumps(item["value"])) for item in criteria}
+
+    def figures(attribute, value):
+        return evidence if (attribute, json.dumps(value)) in values else None
+
+    saved = workshop_draft_fields_save(
+        step=step, user=user, edits=edits, evidence=figures, expect_version=version
+    )
+    return saved.step

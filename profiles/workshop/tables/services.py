@@ -269,7 +269,17 @@ def profile_table_column_add(*, workshop: Workshop, table: str, label: str, kind
     with transaction.atomic():
         step = _table_step(workshop, table)
         before = list(step.inputs.get("columns", []))
-        existing = [*before, traits.custom_column(label, kind, before)]
+        # Keys are never reused: a removed column's cells stay in the rows, unseen, and must not
+        # come back under a new column.
+        in_rows = ProfileRow.objects.filter(workshop=workshop, table=table).values_list(
+            "values", flat=True
+        )
+        used = max(
+            [step.inputs.get("last_column", 0)]
+            + [traits.custom_number(key) for values in in_rows for key in values],
+        )
+        existing = [*before, traits.custom_column(label, kind, before, used=used)]
+        step.inputs = {**step.inputs, "last_column": traits.custom_number(existing[-1]["key"])}
         _columns_write(step, before, existing, user)
     return existing[-1]
 

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from icp_site.models import Membership, Role, User
+from icp_site.models import Invitation, Membership, Role, User
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,50 +17,40 @@ def test_every_member_sees_the_team(team):
     assert "Add a member" not in response.text
 
 
-def test_admin_adds_a_new_person_who_gets_an_invitation(team, django_capture_on_commit_callbacks):
+def test_admin_invites_a_person_who_joins_only_by_accepting(team):
     client = team.client("admin")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("member_add"),
-            {"name": "Nina New", "email": "Nina@Example.com", "role": Role.LEADER},
-        )
+    response = client.post(
+        reverse("member_invite"), {"email": "Nina@Example.com", "role": Role.LEADER}
+    )
     assert response.status_code == 302
-    membership = Membership.objects.get(
-        organization=team.organization, user__email="nina@example.com"
-    )
-    assert membership.role == Role.LEADER
-    assert not membership.user.has_usable_password()
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["nina@example.com"]
-    assert "Acme AB" in mail.outbox[0].subject
-    assert "/accounts/reset/" in mail.outbox[0].body
+    assert not Membership.objects.filter(user__email="nina@example.com").exists()
+    invitation = Invitation.objects.get(organization=team.organization)
+    assert (invitation.email, invitation.role) == ("nina@example.com", Role.LEADER)
+    [message] = mail.outbox
+    assert message.to == ["nina@example.com"]
+    assert "Acme AB" in message.subject
+    assert "/invitations/" in message.body
+    page = client.get(reverse("members"))
+    assert "nina@example.com" in page.text
+    assert "Re-send" in page.text
 
 
-def test_a_person_of_another_organisation_is_added_without_a_new_account(team):
-    consultant = team.outsider.user
-    team.client("admin").post(
-        reverse("member_add"), {"name": "x", "email": consultant.email, "role": Role.LEADER}
-    )
-    assert consultant.memberships.count() == 2
-    assert User.objects.filter(email=consultant.email).count() == 1
-
-
-def test_adding_an_existing_member_again_is_refused_with_a_message(team):
+def test_bad_input_is_shown_next_to_the_field(team):
     response = team.client("admin").post(
-        reverse("member_add"), {"name": "x", "email": team.rep.user.email, "role": Role.ADMIN}
+        reverse("member_invite"), {"email": "not-an-address", "role": "boss"}
+    )
+    assert response.status_code == 400
+    assert response.text.count('class="errorlist') >= 2
+
+
+def test_inviting_an_existing_member_again_is_refused_with_a_message(team):
+    response = team.client("admin").post(
+        reverse("member_invite"), {"email": team.rep.user.email, "role": Role.ADMIN}
     )
     assert response.status_code == 400
     assert "already a member" in response.text
     team.rep.refresh_from_db()
     assert team.rep.role == Role.REP
-
-
-def test_bad_input_is_shown_next_to_the_field(team):
-    response = team.client("admin").post(
-        reverse("member_add"), {"name": "", "email": "not-an-address", "role": "boss"}
-    )
-    assert response.status_code == 400
-    assert response.text.count('class="errorlist') >= 3
 
 
 def test_admin_changes_a_role(team):

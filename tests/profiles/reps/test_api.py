@@ -8,7 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from icp_site.models import ApiRequestCount, ApiToken
+from icp_site.accounts import throttle
+from icp_site.models import ApiToken
 from icp_site.tokens import services as tokens
 from tests.factories import (
     ApiTokenFactory,
@@ -263,40 +264,54 @@ def test_no_published_profile_gets_404_json(client, token):
 
 
 @pytest.fixture
-def one_minute(monkeypatch):
-    """Pin the rate limiter's clock mid-minute: a run crossing a minute would reset the count."""
+def frozen_clock(monkeypatch):
+    """Hold the rate limiter's clock still: no request ages out of the window meanwhile."""
     moment = timezone.now().replace(second=30, microsecond=0)
     monkeypatch.setattr(
-        tokens, "timezone", type("Clock", (), {"now": staticmethod(lambda: moment)})
+        throttle, "timezone", type("Clock", (), {"now": staticmethod(lambda: moment)})
     )
     return moment
 
 
 def test_the_61st_request_in_a_minute_gets_429_with_retry_after(
-    client, version, token, monkeypatch, one_minute
+    client, version, token, settings, frozen_clock
 ):
-    monkeypatch.setattr(tokens, "RATE_LIMIT", 3)
+    settings.API_RATE_LIMIT = 3
     for _ in range(3):
         assert client.get(CURRENT, **bearer(token)).status_code == 200
     response = client.get(CURRENT, **bearer(token))
     assert response.status_code == 429
-    assert response["Retry-After"] == "30"
+    assert response["Retry-After"] == "20"  # one more request every 60 / 3 seconds
     assert "Too many requests" in response.json()["error"]
 
 
-def test_the_count_is_per_token_and_per_minute(version, team, token, one_minute):
+def test_the_count_is_per_token(version, team, token, frozen_clock):
     other = ApiTokenFactory(membership=team.leader)
-    for _ in range(tokens.RATE_LIMIT):
+    for _ in range(60):
         assert tokens.rate_limit_hit(f"token:{token.pk}").allowed
     assert not tokens.rate_limit_hit(f"token:{token.pk}").allowed
     assert tokens.rate_limit_hit(f"token:{other.pk}").allowed
-    # A new minute starts from zero and forgets the old ones.
-    ApiRequestCount.objects.update(window=one_minute - dt.timedelta(minutes=2))
-    assert tokens.rate_limit_hit(f"token:{token.pk}").count == 1
-    assert ApiRequestCount.objects.filter(client=f"token:{token.pk}").count() == 1
 
 
-def test_rate_limit_headers_are_sent(client, version, token, one_minute):
+def test_the_limit_slides_so_no_burst_gets_through_at_a_minute_boundary(token):
+    # The old fixed window let 60 through at 11:59:59 and 60 more at 12:00:00.
+    client = f"token:{token.pk}"
+    start = timezone.now().replace(second=59, microsecond=0)
+    allowed = sum(
+        throttle.hit(client, limit=60, period=dt.timedelta(minutes=1), now=start).allowed
+        for _ in range(60)
+    )
+    after = start + dt.timedelta(seconds=1)
+    allowed += sum(
+        throttle.hit(client, limit=60, period=dt.timedelta(minutes=1), now=after).allowed
+        for _ in range(60)
+    )
+    assert allowed == 61  # 60 at once, then one a second
+    later = start + dt.timedelta(seconds=31)
+    assert throttle.hit(client, limit=60, period=dt.timedelta(minutes=1), now=later).remaining >= 28
+
+
+def test_rate_limit_headers_are_sent(client, version, token, frozen_clock):
     response = client.get(CURRENT, **bearer(token))
     assert response["X-RateLimit-Limit"] == "60"
     assert response["X-RateLimit-Remaining"] == "59"

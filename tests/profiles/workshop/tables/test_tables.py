@@ -271,6 +271,55 @@ def test_the_team_adds_and_removes_its_own_column(team, workshop):
     assert WorkshopStep.objects.get(workshop=workshop, number=5).inputs["columns"] == []
 
 
+def test_a_removed_columns_key_is_never_reused_and_its_values_stay_out_of_view(team, workshop):
+    client = team.client("leader")
+    add = reverse("profile_table_column_add", args=[workshop.pk, "buyer"])
+    client.post(add, {"label": "Budget owner", "kind": "text"})
+    client.post(add, {"label": "Secret note", "kind": "text"})
+    inputs = WorkshopStep.objects.get(workshop=workshop, number=5).inputs
+    row = rows(workshop, "buyer")[0]
+    table_services.profile_cell_save(
+        row=row, column="custom_2", value="do not show me", version=0, user=None, inputs=inputs
+    )
+    client.post(reverse("profile_table_column_remove", args=[workshop.pk, "buyer", "custom_2"]))
+    client.post(add, {"label": "Champion", "kind": "text"})
+    columns = WorkshopStep.objects.get(workshop=workshop, number=5).inputs["columns"]
+    assert [c["key"] for c in columns] == ["custom_1", "custom_3"]
+    page = client.get(reverse("workshop_step", args=[workshop.pk, 5])).content.decode()
+    assert "Champion" in page and "do not show me" not in page
+    # Even with every column removed and one added, the number keeps counting.
+    for key in ("custom_1", "custom_3"):
+        client.post(reverse("profile_table_column_remove", args=[workshop.pk, "buyer", key]))
+    client.post(add, {"label": "Fresh", "kind": "text"})
+    columns = WorkshopStep.objects.get(workshop=workshop, number=5).inputs["columns"]
+    assert [c["key"] for c in columns] == ["custom_4"]
+
+
+def test_a_removed_columns_values_stay_out_of_the_profiles_application(team, workshop):
+    from profiles.workshop.draft import evidence as draft_evidence
+
+    client = team.client("leader")
+    add = reverse("profile_table_column_add", args=[workshop.pk, "buyer"])
+    client.post(add, {"label": "Old", "kind": "text"})
+    inputs = WorkshopStep.objects.get(workshop=workshop, number=5).inputs
+    row = rows(workshop, "buyer")[0]
+    table_services.profile_cell_save(
+        row=row, column="custom_1", value="yes", version=0, user=None, inputs=inputs
+    )
+    client.post(reverse("profile_table_column_remove", args=[workshop.pk, "buyer", "custom_1"]))
+    found = draft_evidence.Evidence(workshop)
+    assert "custom_1" not in found.by_key
+    content = {
+        "criteria": [
+            {"segment": "do-or-die", "attribute": "custom_1", "operator": "eq", "value": "yes"}
+        ]
+    }
+    applied = draft_evidence.application(workshop, content, found)
+    by_segment = {figures.segment: figures.customers for figures in applied.segments}
+    # The removed column's "yes" would have made that best customer do-or-die.
+    assert by_segment["do-or-die"] == 0
+
+
 def test_a_duplicate_column_name_is_refused():
     existing = [{"key": "custom_1", "label": "Years", "kind": "number"}]
     with pytest.raises(ValidationError):

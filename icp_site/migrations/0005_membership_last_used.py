@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('icp_site', '0003_organization_currency'),
+        ('icp_site', '0004_invitations_rate_buckets_leases_form_tokens'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('profiles', '0005_queued_tasks_follow_moved_modules'),
+        ('profiles', '0006_reminder_deliveries_per_recipient'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

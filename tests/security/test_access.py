@@ -4,11 +4,16 @@ A new view cannot forget them: it fails here until it declares who may call it,
 and an object-bearing URL fails until it says below how to make its object.
 """
 
+import datetime as dt
+import uuid
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from icp_site.models import Role
+from icp_site.models import Invitation, Role
 from portfolio.models import ScoringModel
+from profiles.models import ReminderDelivery, ReviewReminder
 from profiles.workshop.tables import services as table_services
 from tests.factories import (
     ApiTokenFactory,
@@ -28,15 +33,47 @@ PUBLIC = {
     "password_reset_confirm",
     "password_reset_complete",
     "set_language",
+    # The invitation's page: its link is the key (an account is created there).
+    "invitation",
+    "invitation_account",
 }
-# Django's own views that need a signed-in user but no organisation.
-ACCOUNT = {"password_change", "password_change_done"}
+# Views that need a signed-in user but no organisation: Django's own, and the invited
+# person's answer (any signed-in person; only the invited address may accept).
+ACCOUNT = {"password_change", "password_change_done", "invitation_accept", "invitation_decline"}
 
 
 # For every URL with arguments: the arguments that point at an object of team.organization.
 def _version_number(team):
     workshop = WorkshopFactory(organization=team.organization)
     return {"number": ProfileVersionFactory(workshop=workshop).number}
+
+
+def _invitation(team):
+    return Invitation.objects.create(
+        organization=team.organization,
+        email=f"invited-{uuid.uuid4().hex[:8]}@example.com",
+        token_hash=uuid.uuid4().hex,
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+
+
+def _delivery(team):
+    review = ReviewFactory(organization=team.organization)
+    reminder = ReviewReminder.objects.create(
+        organization=team.organization,
+        review=review,
+        review_date=review.date,
+        offset_days=3,
+        send_at=timezone.now(),
+    )
+    delivery = ReminderDelivery.objects.create(
+        organization=team.organization,
+        reminder=reminder,
+        email="someone@example.com",
+        language="en",
+        status="uncertain",
+    )
+    return {"pk": review.pk, "delivery": delivery.pk}
 
 
 OBJECT_KWARGS = {
@@ -55,6 +92,10 @@ OBJECT_KWARGS = {
     "import_confirm": lambda team: {"pk": ImportUploadFactory(organization=team.organization).pk},
     "import_discard": lambda team: {"pk": ImportUploadFactory(organization=team.organization).pk},
     "member_role": lambda team: {"pk": team.rep.pk},
+    "member_unlock": lambda team: {"pk": team.rep.pk},
+    "invitation_resend": lambda team: {"pk": _invitation(team).pk},
+    "invitation_revoke": lambda team: {"pk": _invitation(team).pk},
+    "review_delivery_retry": lambda team: _delivery(team),
     "member_remove": lambda team: {"pk": team.rep.pk},
     "review_detail": lambda team: {"pk": ReviewFactory(organization=team.organization).pk},
     "review_edit": lambda team: {"pk": ReviewFactory(organization=team.organization).pk},
@@ -104,6 +145,12 @@ OBJECT_KWARGS = {
     "profile_version_create": lambda team: {
         "pk": WorkshopFactory(organization=team.organization).pk
     },
+    "workshop_suggestions": lambda team: {"pk": WorkshopFactory(organization=team.organization).pk},
+    "workshop_suggestion_adopt": lambda team: {
+        "pk": WorkshopFactory(organization=team.organization).pk
+    },
+    "workshop_selfcheck": lambda team: {"pk": WorkshopFactory(organization=team.organization).pk},
+    "profile_version_selfcheck": lambda team: {"number": _version(team).number},
     "profile_version": lambda team: {"number": _version(team).number},
     "profile_version_publish": lambda team: {"number": _version(team).number},
     "profile_version_restore": lambda team: {"number": _version(team).number},
