@@ -3,15 +3,24 @@
 import time
 
 from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils import translation
+from django.utils.translation import gettext as _
 
+from icp_site.access import OtherOrganization
+from icp_site.members import landing
+from icp_site.members.landing import SESSION_KEY
 from icp_site.models import Membership
-
-SESSION_KEY = "organization_id"
 
 
 class CurrentOrganizationMiddleware:
-    """Set request.membership and request.organization from the member's chosen organisation."""
+    """Set request.membership and request.organization from the member's chosen organisation;
+    without a choice (just signed in), land where the member worked last.
+
+    A page of another organisation the member belongs to (a link from a mail, a colleague or
+    another tab) switches to that organisation with a notice instead of answering 404.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -20,19 +29,41 @@ class CurrentOrganizationMiddleware:
         request.membership = None
         request.organization = None
         if request.user.is_authenticated:
-            memberships = Membership.objects.filter(user=request.user).select_related(
-                "organization"
-            )
             chosen = request.session.get(SESSION_KEY)
-            # Without a choice in this session: the organisation the person joined first, so
-            # joining another one never makes it their default behind their back.
-            membership = (chosen and memberships.filter(organization_id=chosen).first()) or (
-                memberships.order_by("created_at", "pk").first()
+            membership = chosen and (
+                Membership.objects.filter(user=request.user, organization_id=chosen)
+                .select_related("organization")
+                .first()
             )
-            if membership is not None:
+            if membership:
                 request.membership = membership
                 request.organization = membership.organization
+            elif (membership := landing.landing_membership(request.user)) is not None:
+                landing.organization_use(request=request, membership=membership)
         return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        # Only a page opened as a page: a form post or a background request (a poll of a tab
+        # still showing the other organisation) must not switch the organisation under the
+        # member's feet. Those stay 404.
+        if not isinstance(exception, OtherOrganization) or request.method not in ("GET", "HEAD"):
+            return None
+        if request.headers.get("HX-Request") == "true":
+            return None
+        membership = (
+            Membership.objects.filter(user=request.user, organization_id=exception.organization_id)
+            .select_related("organization")
+            .first()
+        )
+        if membership is None:
+            return None
+        landing.organization_use(request=request, membership=membership)
+        messages.info(
+            request,
+            _("This page belongs to %(name)s: you are now working in %(name)s.")
+            % {"name": membership.organization.name},
+        )
+        return redirect(request.get_full_path())
 
 
 class MemberLanguageMiddleware:

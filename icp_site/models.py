@@ -115,6 +115,16 @@ class OrganizationQuerySet(models.QuerySet):
         """Only the rows the organisation owns."""
         return self.filter(organization=organization)
 
+    def latest_per_organization(self, organization_ids, field: str) -> dict:
+        """The newest `field` (a date-time) per organisation, for these organisations."""
+        rows = (
+            self.filter(organization_id__in=list(organization_ids))
+            .values("organization_id")
+            .annotate(latest=models.Max(field))
+            .values_list("organization_id", "latest")
+        )
+        return dict(rows)
+
 
 class MembershipQuerySet(OrganizationQuerySet):
     def admins(self):
@@ -131,6 +141,8 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.REP)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the member last worked in this organisation: signing in lands there.
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 

@@ -48,6 +48,7 @@ def step_heading(language: str) -> str:
 
 def switch_language(page, language: str) -> None:
     page.select_option("#language-switch", language)
+    page.click("#language-switch ~ button")
     expect(page.locator("html")).to_have_attribute("lang", language)
 
 
@@ -63,7 +64,7 @@ def test_a_leader_reads_a_step_and_the_profile_in_all_four_languages(demo, new_p
     page = new_page()
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, "leader@demo.example", "demo")
-    page.select_option("#org-switch", label="Demo SaaS AB")
+    # The leader lands in the organisation with the workshop, not the alphabetically first.
     expect(page.locator("h1")).to_have_text("Demo SaaS AB")
     workshop = Workshop.objects.get(title=TITLE, organization__slug="demo")
     step1 = reverse("workshop_step", args=[workshop.pk, 1])
@@ -100,7 +101,7 @@ def test_long_german_words_and_chinese_text_keep_the_pages_in_the_window(demo, n
     page = new_page()
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, "leader@demo.example", "demo")
-    page.select_option("#org-switch", label="Demo SaaS AB")
+    expect(page.locator("h1")).to_have_text("Demo SaaS AB")
     switch_language(page, language)
     workshop = Workshop.objects.get(title=TITLE, organization__slug="demo")
     for name, url in (

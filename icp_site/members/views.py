@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from icp_site import submissions
 from icp_site.access import MemberRequest, admin_required, member_required, user_required
-from icp_site.members import invitations, lockouts, services
+from icp_site.members import invitations, landing, lockouts, services
 from icp_site.members.forms import (
     InviteForm,
     LanguageForm,
@@ -21,7 +21,6 @@ from icp_site.members.forms import (
     OrganizationSwitchForm,
     RoleForm,
 )
-from icp_site.middleware import SESSION_KEY
 from icp_site.models import Invitation, Membership
 
 
@@ -209,7 +208,7 @@ def organization_switch(request):
             user=request.user, organization_id=form.cleaned_data["organization"]
         ).first()
         if membership is not None:
-            request.session[SESSION_KEY] = membership.organization_id
+            landing.organization_use(request=request, membership=membership)
             return redirect("home")
     messages.error(request, _("You are not a member of that organisation."))
     return redirect("home")

@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from icp_site.access import MemberRequest, admin_required, leader_required, member_required
+from icp_site.access import (
+    MemberRequest,
+    admin_required,
+    get_for_member,
+    leader_required,
+    member_required,
+)
 from portfolio.customers.forms import SIZE_CHOICES, CustomerFilterForm, PeriodForm
 from portfolio.customers.results import import_result, mapping_rows
 from portfolio.customers.services import (
@@ -72,10 +78,7 @@ def customers(request: MemberRequest):
 @member_required
 @vary_on_headers("HX-Request")
 def dataset_detail(request: MemberRequest, pk: int):
-    dataset = get_object_or_404(
-        Dataset.objects.for_organization(request.organization).select_related("uploaded_by"),
-        pk=pk,
-    )
+    dataset = get_for_member(request, Dataset.objects.select_related("uploaded_by"), pk=pk)
     context = {
         "dataset": dataset,
         "list_url": reverse("dataset_detail", args=[dataset.pk]),

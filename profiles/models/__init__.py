@@ -3,6 +3,7 @@ reviews and saved fit checks. Django loads the models from here; the modules imp
 icp_site's and portfolio's models and each other."""
 
 from profiles.models.fit_checks import SavedFitCheck
+from profiles.models.history import WorkshopChange
 from profiles.models.reviews import (
     OPEN_REVIEW_STATUSES,
     DeliveryStatus,
@@ -49,6 +50,7 @@ __all__ = [
     "ReviewStatus",
     "SavedFitCheck",
     "Workshop",
+    "WorkshopChange",
     "WorkshopPresence",
     "WorkshopStep",
     "default_reminder_offsets",

@@ -68,7 +68,12 @@ class Workshop(models.Model):
 
 
 class WorkshopStep(models.Model):
-    """The saved inputs of one step; `version` guards against overwriting a teammate's edit."""
+    """The saved inputs of one step; `version` guards against overwriting a teammate's edit.
+
+    Steps 1-3 and 6 are edited field by field: `field_versions` counts the saves of each field
+    (an input key of steps 1-3, a trait's value or a segment's note in step 6), so two people
+    editing different fields both save and the second of two edits of one field is asked.
+    """
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="steps")
     number = models.PositiveSmallIntegerField(_("step"))
@@ -76,6 +81,7 @@ class WorkshopStep(models.Model):
     done = models.BooleanField(_("done"), default=False)
     needs_review = models.BooleanField(_("needs review"), default=False)
     version = models.PositiveIntegerField(_("version"), default=0)
+    field_versions = models.JSONField(_("field versions"), default=dict, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -99,6 +105,10 @@ class WorkshopStep(models.Model):
 
     def __str__(self):
         return f"{self.workshop} · {self.number}"
+
+    def field_version(self, field: str) -> int:
+        """The version of one field (0 when nobody has saved it)."""
+        return int(self.field_versions.get(field, 0))
 
 
 class ProfileTable(models.TextChoices):
@@ -128,6 +138,9 @@ class ProfileRow(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
     values = models.JSONField(_("values"), default=dict, blank=True)
     cell_versions = models.JSONField(_("cell versions"), default=dict, blank=True)
+    # The workshop's revision when a cell of the row last changed: a poll sends only the rows
+    # changed since the revision the participant holds.
+    changed_revision = models.BigIntegerField(_("changed at revision"), default=0)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

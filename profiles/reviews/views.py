@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from icp_site import submissions
-from icp_site.access import MemberRequest, admin_required, member_required
+from icp_site.access import MemberRequest, admin_required, get_for_member, member_required
 from profiles.models import DeliveryStatus, ReminderDelivery, Review
 from profiles.reviews import cadence, ics, reminders, schedule, tasks
 from profiles.reviews import services as reviews
@@ -188,10 +188,8 @@ def review_ics(request: MemberRequest, pk: int):
 
 
 def _review(request: MemberRequest, pk: int) -> Review:
-    queryset = Review.objects.for_organization(request.organization).select_related(
-        "organization", "workshop"
-    )
-    return get_object_or_404(queryset, pk=pk)
+    queryset = Review.objects.select_related("organization", "workshop")
+    return get_for_member(request, queryset, pk=pk)
 
 
 def _settings_form(request: MemberRequest) -> ReviewSettingsForm:

@@ -25,6 +25,8 @@ A profile version stores one JSON object, its content, and never changes it afte
          "reason": "Most of our best customers are IT",
          "evidence": {"value": "IT", "count": 6, "share": 60.0,       # summaries.ValueShare
                       "population_share": 22.0, "lift": 2.73}}       # .evidence(), or null
+         # An Undo in the workshop: subject "undo", action "undone", key "change:<id>" and
+         # "change": {"step", "fields", "context"} (profiles.workshop.history describes it).
       ]
     }
 
@@ -42,8 +44,8 @@ from typing import Any
 from profiles.versions.criteria import SEGMENTS, Criterion, CriterionError, criteria_from_dicts
 
 SOURCES = ("company", "buyer", "custom")
-SUBJECTS = ("trait", "criterion")
-ACTIONS = ("proposed", "changed", "removed", "kept")
+SUBJECTS = ("trait", "criterion", "undo")
+ACTIONS = ("proposed", "changed", "removed", "kept", "undone")
 TRAIT_FIELDS = ("label", "value", "relevant", "source")
 CRITERION_FIELDS = ("value", "note")
 

@@ -245,6 +245,19 @@ def clean_value(col: Column, raw: Any) -> Any:
     return text[:MAX_TEXT]
 
 
+def pasted_value(col: Column, text: str) -> Any:
+    """A cell pasted from a spreadsheet as clean_value reads it: several choices ("power,
+    money" or their labels in the member's language) become their keys."""
+    if col.kind != "multi":
+        return text
+    by_text = {}
+    for key, label in col.choices:
+        by_text[key.casefold()] = key
+        by_text[str(label).casefold()] = key
+    parts = [part.strip() for part in str(text or "").replace(";", ",").split(",")]
+    return [by_text.get(part.casefold(), part) for part in parts if part]
+
+
 def prefill_value(col: Column, raw: Any) -> Any:
     """A customer field's value as a cell stores it; None when it does not fit the column."""
     if raw is None or raw == "":

@@ -153,4 +153,5 @@ def _readable(content: dict) -> dict:
             for segment in SEGMENTS
         ],
         "decisions": content["decisions"],
+        "labels": labels,
     }

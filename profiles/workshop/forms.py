@@ -119,6 +119,18 @@ class Step3Form(StepForm):
 
     def inputs(self, previous: dict, *, find_customer) -> dict:
         """The new inputs: the settings, plus one exclusion, addition or restore if asked."""
+        return {**self.settings(), **self.corrections(previous, find_customer=find_customer)}
+
+    def settings(self) -> dict:
+        """Goal and how many, as posted."""
+        data = self.cleaned_data
+        n = data.get("n")
+        if data["n_mode"] == "custom" and n is None and "n" not in self.errors:
+            self.add_error("n", _("Enter how many customers to take."))
+        return {"goal": data["goal"], "n_mode": data["n_mode"], "n": n}
+
+    def corrections(self, previous: dict, *, find_customer) -> dict:
+        """The excluded and added customers after the exclusion, addition or restore asked."""
         data = self.cleaned_data
         excluded = dict(previous.get("excluded") or {})
         included = dict(previous.get("included") or {})
@@ -135,19 +147,7 @@ class Step3Form(StepForm):
             else:
                 excluded.pop(str(found), None)
                 included[str(found)] = data["reason"]
-        n = data.get("n")
-        if data["n_mode"] == "custom" and n is None:
-            self.add_error("n", _("Enter how many customers to take."))
-        return {
-            "goal": data["goal"],
-            "n_mode": data["n_mode"],
-            "n": n,
-            "excluded": excluded,
-            "included": included,
-        }
+        return {"excluded": excluded, "included": included}
 
 
 MAX_NOTE = 2000
-
-
-_CRITERION_KEYS = ("segment", "attribute", "operator")

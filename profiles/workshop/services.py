@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -12,7 +16,7 @@ from icp_site.models import Membership
 from portfolio.analysis import SelectionError, ThresholdError
 from portfolio.models import Dataset
 from profiles.models import Workshop, WorkshopStep
-from profiles.workshop import results, steps
+from profiles.workshop import history, results, steps
 
 PRESETS_FROM_DATA = ("method", "thirds", "cumulative")
 
@@ -94,30 +98,108 @@ def workshop_step_save(
         current = WorkshopStep.objects.select_for_update().get(pk=step.pk)
         if current.version != version:
             raise StaleVersion(current)
-        previous = {**steps.default_inputs(current.number), **current.inputs}
-        prepared = _prepare(current.number, previous, dict(inputs), workshop, data)
-        cleaned = steps.clean_inputs(current.number, prepared, metrics=data.metric_keys)
-        cleaned, done = _complete(current.number, cleaned, workshop, data)
-        if current.number >= 4:
-            done = current.done  # steps 4-6 are marked done by their own services
-        if cleaned == current.inputs and current.version and not current.needs_review:
-            return current
-        affects_later = steps.outputs_changed(current.number, current.inputs, cleaned)
-        current.inputs = cleaned
-        current.done = done
-        current.needs_review = False
-        current.version += 1
-        current.updated_by = user
-        current.save()
-        if affects_later and (later := steps.dependents(current.number)):
-            # Only steps the team has already worked on; an untouched step has nothing to review.
-            WorkshopStep.objects.filter(workshop=workshop, number__in=later, version__gt=0).update(
-                needs_review=True, updated_at=timezone.now()
-            )
-        Workshop.objects.filter(pk=workshop.pk).update(
-            revision=F("revision") + 1, updated_at=timezone.now()
-        )
+        _write(current, dict(inputs), user=user, workshop=workshop, data=data)
     return current
+
+
+@dataclass
+class FieldsSaved:
+    """What a field-by-field save did: the step as saved, and the fields refused because a
+    teammate saved them since the editor loaded them (key -> the teammate's value)."""
+
+    step: WorkshopStep
+    saved: tuple[str, ...]
+    conflicts: dict[str, Any]
+
+
+def workshop_step_fields_save(
+    *,
+    step: WorkshopStep,
+    user,
+    changes: dict | Callable[[dict], dict],
+    versions: dict[str, int] | None = None,
+    workshop_data: results.WorkshopData | None = None,
+    record: bool = True,
+    confirm: bool = False,
+) -> FieldsSaved:
+    """Save some inputs of a step, each checked against the version the editor started from.
+
+    `changes` maps input keys to new values, or is a function of the current inputs that
+    returns them (an exclusion in step 3 is added to what is saved now, not to what the page
+    showed). A key whose version moved since (`versions`, None: no check) is not saved unless
+    the value is the same anyway; it comes back in `conflicts` with the teammate's value.
+    The rest is saved as one change, which Undo can take back. `confirm`: save the step even
+    when nothing changed, if it was never saved or needs a review (the team went on with it).
+    """
+    workshop = step.workshop
+    data = workshop_data or results.WorkshopData(workshop)
+    with transaction.atomic():
+        current = WorkshopStep.objects.select_for_update().get(pk=step.pk)
+        previous = {**steps.default_inputs(current.number), **current.inputs}
+        wanted = changes(previous) if callable(changes) else changes
+        conflicts, accepted = {}, {}
+        for key, value in wanted.items():
+            if previous.get(key) == value:
+                continue  # already so: a double submit, or two people choosing the same
+            if versions is not None and current.field_version(key) != versions.get(key, 0):
+                conflicts[key] = previous.get(key)
+            else:
+                accepted[key] = value
+        confirmed = confirm and not conflicts and (not current.version or current.needs_review)
+        if not accepted and not confirmed:
+            return FieldsSaved(current, (), conflicts)
+        before = dict(previous)
+        changed = _write(current, {**previous, **accepted}, user=user, workshop=workshop, data=data)
+        if record:
+            history.change_record(
+                workshop_id=workshop.pk,
+                step=current.number,
+                user=user,
+                fields=[
+                    {"field": f"step:{current.number}:{key}", "before": before.get(key),
+                     "after": current.inputs.get(key)}
+                    for key in changed
+                    if key not in DERIVED
+                ],
+            )  # fmt: skip
+    return FieldsSaved(current, tuple(changed), conflicts)
+
+
+# Inputs the server derives from the others: not undone by themselves, re-derived instead.
+DERIVED = ("selection", "overridden")
+
+
+def _write(current: WorkshopStep, inputs: dict, *, user, workshop, data) -> list[str]:
+    """Prepare, check and save `inputs` on the locked step; returns the keys that changed."""
+    previous = {**steps.default_inputs(current.number), **current.inputs}
+    prepared = _prepare(current.number, previous, inputs, workshop, data)
+    cleaned = steps.clean_inputs(current.number, prepared, metrics=data.metric_keys)
+    cleaned, done = _complete(current.number, cleaned, workshop, data)
+    if current.number >= 4:
+        done = current.done  # steps 4-6 are marked done by their own services
+    if cleaned == current.inputs and current.version and not current.needs_review:
+        return []
+    changed = [key for key in cleaned if cleaned.get(key) != previous.get(key)]
+    affects_later = steps.outputs_changed(current.number, current.inputs, cleaned)
+    current.inputs = cleaned
+    current.done = done
+    current.needs_review = False
+    current.version += 1
+    current.field_versions = {
+        **current.field_versions,
+        **{key: current.field_version(key) + 1 for key in changed},
+    }
+    current.updated_by = user
+    current.save()
+    if affects_later and (later := steps.dependents(current.number)):
+        # Only steps the team has already worked on; an untouched step has nothing to review.
+        WorkshopStep.objects.filter(workshop=workshop, number__in=later, version__gt=0).update(
+            needs_review=True, updated_at=timezone.now()
+        )
+    Workshop.objects.filter(pk=workshop.pk).update(
+        revision=F("revision") + 1, updated_at=timezone.now()
+    )
+    return changed
 
 
 def workshop_step_review(
@@ -172,9 +254,3 @@ def _complete(number: int, inputs: dict, workshop, data) -> tuple[dict, bool]:
         inputs = {**inputs, "selection": result.selection_ids}
         return inputs, bool(inputs["selection"])
     return inputs, number == 1
-
-
-# --------------------------------------------------------------------------- profile versions
-
-
-# --------------------------------------------------------------------------- step 6 draft

@@ -17,11 +17,17 @@ urlpatterns = [
         name="workshop_step_review",
     ),
     path("<int:pk>/step/<int:number>/live/", views.workshop_live, name="workshop_live"),
+    path("<int:pk>/undo/", views.workshop_undo, name="workshop_undo"),
     # Steps 4 and 5: the company and buyer tables.
     path(
         "<int:pk>/table/<str:table>/row/<int:row>/cell/<str:column>/",
         table_views.profile_cell,
         name="profile_cell",
+    ),
+    path(
+        "<int:pk>/table/<str:table>/paste/",
+        table_views.profile_table_paste,
+        name="profile_table_paste",
     ),
     path(
         "<int:pk>/table/<str:table>/columns/",

@@ -1,41 +1,33 @@
-"""Workshop pages: the list, a new workshop, steps 1-3, and the two entry points every step shares:
-the step page (steps 4-5 in tables.views, 6 in draft.views) and the live poll."""
+"""Workshop pages: the list, a new workshop, steps 1-3 (their fields in form_steps), and what every
+step shares: the step page (steps 4-5 in tables.views, 6 in draft.views), the live poll, Undo."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponseNotModified
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect, retarget
+from django_htmx.http import HttpResponseClientRedirect
 
 from icp_site import submissions
 from icp_site.access import MemberRequest, leader_required, member_required
-from portfolio.analysis import GOALS
-from portfolio.frames.customers import column_label
+from portfolio.frames import cache as frame_cache
 from profiles.models import Workshop
 from profiles.versions import traits
-from profiles.workshop import live, results, services, steps
+from profiles.workshop import form_steps, history, live, results, services, steps, undo
 from profiles.workshop.draft import views as profile_views
-from profiles.workshop.forms import Step1Form, Step2Form, Step3Form, WorkshopForm
-from profiles.workshop.pages import progress, step_of, workshop_of
+from profiles.workshop.forms import WorkshopForm
+from profiles.workshop.pages import page_name, progress, step_of, workshop_of
+from profiles.workshop.tables import live as table_live
 from profiles.workshop.tables import views as table_views
 
 FORM_STEPS = (1, 2, 3)  # the steps saved by one form through workshop_step_save
-
-# Which form field shows an error about an input key of a step.
-ERROR_FIELDS = {
-    "thresholds": "medium_max",
-    "excluded": "reason",
-    "included": "include",
-    "selection": None,
-}
 
 
 @require_GET
@@ -97,60 +89,55 @@ def workshop_step(request: MemberRequest, pk: int, number: int):
         return table_views.table_page(request, workshop, traits.TABLE_OF_STEP[number])
     if number == 6:
         return profile_views.step6_page(request, workshop, step)
-    context = _step_context(request, workshop, step, results.WorkshopData(workshop))
-    return _render_step(request, step, context)
+    context = form_steps.context(request, workshop, step, results.WorkshopData(workshop))
+    return render(request, f"profiles/step{number}.html", context)
 
 
 @require_POST
 @leader_required
 @vary_on_headers("HX-Request")
 def workshop_step_save(request: MemberRequest, pk: int, number: int):
+    """A field of step 1, 2 or 3 changed (or the whole form was sent): save what changed."""
     workshop = workshop_of(request, pk)
     step = step_of(workshop, number)
     if number not in FORM_STEPS:
         raise Http404  # steps 4-6 save through their own views
     data = results.WorkshopData(workshop)
-    form = _bound_form(request, step, data)
-    stale = None
+    form = form_steps.bound_form(request, step, data)
+    outcome = form_steps.SaveOutcome()
     if form.is_valid():
-        inputs = _form_inputs(form, step, workshop, data)
-        if not form.errors:
-            try:
-                services.workshop_step_save(
-                    step=step,
-                    user=request.user,
-                    inputs=inputs,
-                    version=form.cleaned_data["version"],
-                    workshop_data=data,
-                )
-            except services.StaleVersion as error:
-                stale = error.step
-            except ValidationError as error:
-                _add_errors(form, error)
-    if stale is None and not form.errors:
+        outcome.posted = form_steps.posted_inputs(form, step)
+        try:
+            outcome = form_steps.save(request, workshop, step, data, form, outcome.posted)
+        except ValidationError as error:
+            form_steps.add_errors(form, error)
+    if not form.errors and not outcome.conflicts and not outcome.taken:
         if "next" in request.POST and number + 1 in steps.STEP_PAGES:
             url = reverse("workshop_step", args=[workshop.pk, number + 1])
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
         if not request.htmx:
             return redirect("workshop_step", pk=workshop.pk, number=number)
     step.refresh_from_db()
-    if stale is not None:
-        # Refused: show what the teammate saved, with a note; the editor's change is not kept.
-        context = _step_context(request, workshop, step, data, conflict=True)
-        if request.htmx:
-            response = _render_step(request, step, context, partial="body")
-            return retarget(response, "#step-body")
-        return _render_step(request, step, context, status=409)
-    if form.errors:
-        context = _step_context(request, workshop, step, data, form=form)
-        return _render_step(request, step, context, status=200 if request.htmx else 400)
-    context = _step_context(request, workshop, step, data)
-    if number == 1:
-        # The server set what the editor did not type (a preset's limits, "my own limits").
-        posted = form.inputs()
-        context["oob_preset"] = posted["preset"] != step.inputs["preset"]
-        context["oob_thresholds"] = posted["thresholds"] != step.inputs["thresholds"]
-    return _render_step(request, step, context)
+    context = form_steps.context(request, workshop, step, data, form=form, oob=True)
+    if form.errors and not request.htmx:
+        # The page again with what the person typed (in the browser it is still there).
+        context["fields"] = form_steps.fields(
+            step, context["inputs"], data, context["result"], shown=outcome.posted
+        )
+    else:
+        context["fields"] = form_steps.after_save(
+            step, context["inputs"], data, context["result"], outcome
+        )
+    if request.htmx:
+        response = render(request, f"profiles/step{number}.html#results", context)
+    else:
+        status = 400 if form.errors else 409
+        response = render(request, f"profiles/step{number}.html", context, status=status)
+    if outcome.conflicts:
+        response["HX-Trigger"] = "field-conflict"
+    elif form.errors:
+        response["HX-Trigger"] = "field-invalid"
+    return response
 
 
 @require_POST
@@ -170,96 +157,53 @@ def workshop_step_review(request: MemberRequest, pk: int, number: int):
     return redirect("workshop_step", pk=workshop.pk, number=number)
 
 
-# --------------------------------------------------------------------------- helpers
-
-
-def _bound_form(request, step, data):
-    if step.number == 1:
-        return Step1Form(request.POST, metrics=data.metrics)
-    return {2: Step2Form, 3: Step3Form}[step.number](request.POST)
-
-
-def _form_inputs(form, step, workshop, data) -> dict:
-    if step.number != 3:
-        return form.inputs()
-    step1 = services.saved_inputs(workshop, 1, data)
-    main_group = _main_group(workshop, data)
-    previous = services.saved_inputs(workshop, 3, data)
-
-    def find(text):
-        if main_group is None:
-            return None
-        criterion = GOALS[form.cleaned_data["goal"]][0]
-        return results.find_customer(data.group(step1, main_group, criterion), text)
-
-    return form.inputs(previous, find_customer=find)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for key, errors in error.error_dict.items():
-        field = ERROR_FIELDS.get(key, key)
-        form.add_error(field if field in form.fields else None, errors)
-
-
-def _main_group(workshop, data) -> str | None:
-    step2 = services.saved_inputs(workshop, 2, data)
-    return step2["main_group"] or results.proposed_group(
-        data, services.saved_inputs(workshop, 1, data)
-    )
-
-
-def _initial_form(step, inputs, data):
-    version = {"version": step.version}
-    if step.number == 1:
-        t1, t2 = inputs["thresholds"]
-        initial = {**inputs, "small_max": t1, "medium_max": t2, **version}
-        return Step1Form(initial=initial, metrics=data.metrics)
-    if step.number == 2:
-        return Step2Form(initial={**inputs, **version})
-    return Step3Form(initial={**inputs, **version})
-
-
-def _step_context(request, workshop, step, data, *, form=None, conflict=False) -> dict:
-    inputs = services.saved_inputs(workshop, step.number, data)
-    step1 = services.saved_inputs(workshop, 1, data)
-    if step.number == 1:
-        result = results.step1(data, inputs)
-    elif step.number == 2:
-        result = results.step2(data, step1, inputs)
-    else:
-        result = results.step3(data, step1, _main_group(workshop, data), inputs)
-    return {
-        "workshop": workshop,
-        "step": step,
-        "definition": steps.get_step(step.number),
-        "inputs": inputs,
-        "result": result,
-        "form": form or _initial_form(step, inputs, data),
-        "can_edit": request.membership.can_edit,
-        # Inputs save themselves on change (only for those who may edit).
-        "autosave": format_html(
-            'hx-post="{}" hx-trigger="change"',
-            reverse("workshop_step_save", args=[workshop.pk, step.number]),
+@require_POST
+@leader_required
+def workshop_undo(request: MemberRequest, pk: int):
+    """Undo the newest change of the workshop (the one the person saw on the Undo button)."""
+    workshop = workshop_of(request, pk)
+    try:
+        change_id = int(request.POST.get("change", ""))
+    except ValueError:
+        change_id = -1
+    try:
+        change = undo.workshop_change_undo(
+            workshop=workshop, change_id=change_id, user=request.user
         )
-        if request.membership.can_edit
-        else "",
-        "progress": progress(workshop, current=step.number),
-        "previous_number": step.number - 1 if step.number > 1 else None,
-        "next_number": step.number + 1 if step.number + 1 in steps.STEP_PAGES else None,
-        "conflict": conflict,
-        "metric_label": column_label(step1["metric"]),
-    }
-
-
-def _render_step(request, step, context, *, partial: str = "results", status: int = 200):
-    template = f"profiles/step{step.number}.html"
+    except undo.NothingToUndo:
+        level, text = messages.WARNING, _("There is nothing left to undo.")
+    except undo.NewerChange as newer:
+        level = messages.WARNING
+        text = _("A newer change came in meanwhile: %(change)s. Undo that one first if you want.")
+        text %= {"change": history.describe(newer.change)}
+    except undo.ChangedSince:
+        level = messages.ERROR
+        text = _("This change cannot be undone: what it changed was changed again since.")
+    except ValidationError as error:
+        level, text = messages.ERROR, " ".join(error.messages)
+    else:
+        level, text = (
+            messages.SUCCESS,
+            _("Undone: %(change)s") % {"change": history.describe(change)},
+        )
+    number = _return_step(request)
     if request.htmx:
-        template += f"#{partial}"
-        context["oob"] = partial == "results"
-    return render(request, template, context, status=status)
+        context = {"workshop": workshop, "last_change": history.last_change(workshop.pk)}
+        tag = {messages.SUCCESS: "success", messages.WARNING: "warning"}.get(level, "error")
+        context.update(oob=True, announcement=text, level_tag=tag, can_edit=True)
+        response = render(request, "profiles/_undo.html", context)
+        response["HX-Trigger"] = "live-refresh"
+        return response
+    messages.add_message(request, level, text)
+    return redirect("workshop_step", pk=workshop.pk, number=number)
+
+
+def _return_step(request) -> int:
+    try:
+        number = int(request.POST.get("step", "1"))
+    except ValueError:
+        number = 1
+    return number if number in steps.STEP_PAGES else 1
 
 
 @require_GET
@@ -268,17 +212,43 @@ def workshop_live(request: MemberRequest, pk: int, number: int):
     state = live.live_state(
         workshop_id=pk, organization_id=request.organization.pk, user_id=request.user.pk
     )
-    if state is None or number not in (4, 5, 6):
+    if state is None or number not in steps.STEP_PAGES:
         raise Http404
-    page = traits.TABLE_OF_STEP.get(number, f"step{number}")
-    etag = state.etag(page)
+    etag = state.etag(page_name(number))
     if live.matches(request.headers.get("If-None-Match", ""), etag):
         response = HttpResponseNotModified()
     elif number == 6:
         response = profile_views.step6_live(request, pk, state)
+    elif number in traits.TABLE_OF_STEP:
+        response = table_live.live_table(request, pk, traits.TABLE_OF_STEP[number], state)
     else:
-        response = table_views.live_table(request, pk, page, state)
+        response = _form_step_live(request, pk, number, state)
     response.setdefault("ETag", etag)
     # The page sends If-None-Match itself (static/js/live.js); the browser cache stays out.
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _form_step_live(request, pk: int, number: int, state):
+    """Steps 1-3 after a change: the results, the fields the person is not editing, the
+    progress and the newest change (rendered once per revision for all who edit the same
+    fields, which is nobody most of the time), and who else is here."""
+    editing = tuple(sorted(set(request.GET.getlist("editing"))))
+    can_edit = request.membership.can_edit
+    key = (pk, number, state.revision, editing, can_edit, get_language())
+
+    def render_part() -> bytes:
+        workshop = workshop_of(request, pk)
+        step = step_of(workshop, number)
+        data = results.WorkshopData(workshop)
+        context = form_steps.context(request, workshop, step, data, oob=True)
+        context["fields"] = form_steps.polled(
+            step, context["inputs"], data, context["result"], set(editing)
+        )
+        return render(request, f"profiles/step{number}.html#live", context).content
+
+    part = _FORM_LIVE.get_or_set(key, render_part)
+    return HttpResponse(live.presence_html(state.others) + part)
+
+
+_FORM_LIVE = frame_cache.Memo(64)

@@ -1,11 +1,21 @@
 // Live refresh of shared workshop pages: the poller (data-live) sends the ETag it last saw,
-// so an unchanged workshop answers 304 Not Modified and nothing on the page moves.
+// so an unchanged workshop answers 304 Not Modified and nothing on the page moves. It also
+// names the fields this person is editing: the answer leaves those alone.
 "use strict";
 
 document.addEventListener("htmx:configRequest", (event) => {
   const element = event.detail.elt;
-  if (element.hasAttribute("data-live") && element.dataset.etag) {
+  if (!element.hasAttribute("data-live")) {
+    return;
+  }
+  if (element.dataset.etag) {
     event.detail.headers["If-None-Match"] = element.dataset.etag;
+  }
+  if (window.icpEditingFields) {
+    const editing = window.icpEditingFields();
+    if (editing.length) {
+      event.detail.parameters.editing = editing;
+    }
   }
 });
 
@@ -28,26 +38,31 @@ document.addEventListener("cell-conflict", () => {
   }
 });
 
-// The poll leaves out the cells this participant edits, but a poll sent just before a cell
-// was opened can arrive after: never replace an open cell, one being opened (its request in
-// flight would land in a detached element), or a table holding one.
+// The poll leaves out what this participant edits, but a poll sent just before a cell or
+// field was opened can arrive after: never let a poll replace an open cell, a field being
+// edited, one with a request in flight (it would land in a detached element), or a table
+// holding one. (A person's own save or paste does replace their cells.)
+let polling = false;
+document.addEventListener("htmx:beforeSwap", (event) => {
+  polling = event.detail.elt.hasAttribute("data-live");
+});
+document.addEventListener("htmx:afterSwap", () => {
+  polling = false;
+});
 const BUSY = ".is-editing, .htmx-request";
 document.addEventListener("htmx:oobBeforeSwap", (event) => {
+  if (!polling) {
+    return;
+  }
   const target = event.detail.target;
   if (target.matches(BUSY) || target.querySelector(BUSY)) {
     event.detail.shouldSwap = false;
-  }
-});
-
-// Escape closes an open cell without saving (its Cancel link).
-document.addEventListener("keydown", (event) => {
-  if (event.key !== "Escape") {
     return;
   }
-  const editor = event.target.closest ? event.target.closest(".cell-editor") : null;
-  const cancel = editor ? editor.querySelector(".cell-cancel") : null;
-  if (cancel) {
-    event.preventDefault();
-    cancel.click();
+  const fields = target.matches("[data-field]")
+    ? [target]
+    : Array.from(target.querySelectorAll("[data-field]"));
+  if (window.icpIsEditing && fields.some((field) => window.icpIsEditing(field))) {
+    event.detail.shouldSwap = false;
   }
 });

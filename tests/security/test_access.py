@@ -120,7 +120,12 @@ OBJECT_KWARGS = {
         "pk": WorkshopFactory(organization=team.organization).pk,
         "number": 4,
     },
+    "workshop_undo": lambda team: {"pk": WorkshopFactory(organization=team.organization).pk},
     "profile_cell": lambda team: _cell(team),
+    "profile_table_paste": lambda team: {
+        "pk": WorkshopFactory(organization=team.organization).pk,
+        "table": "company",
+    },
     "profile_table_column_add": lambda team: {
         "pk": WorkshopFactory(organization=team.organization).pk,
         "table": "company",

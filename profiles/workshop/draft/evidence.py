@@ -10,8 +10,9 @@ from profiles.segments import services as segment_services
 from profiles.segments.preview import Application
 from profiles.versions import traits
 from profiles.workshop.draft import build as draft
-from profiles.workshop.tables import memo, summaries
 from profiles.workshop.tables import services as table_services
+from profiles.workshop.tables import summaries
+from profiles.workshop.tables.page import column_summaries
 
 
 class Evidence:
@@ -30,7 +31,8 @@ class Evidence:
             cols = traits.columns(table, step.inputs)
             rows = table_services.profile_rows_sync(workshop=workshop, table=table)
             self.rows[table] = rows
-            self.by_table[table] = memo.table_summaries(workshop, rows, cols)
+            # The same summaries the tables show, computed once per content of the table.
+            self.by_table[table] = column_summaries(workshop, table, rows, cols)
         self.by_key = {s.column.key: s for items in self.by_table.values() for s in items}
 
     def __call__(self, key: str, value) -> dict | None:
@@ -40,6 +42,13 @@ class Evidence:
         summary = self.by_key.get(key)
         return summary.column if summary else None
 
+    def table_of(self, key: str) -> str | None:
+        """The table (company or buyer) a trait comes from, or None."""
+        for table, items in self.by_table.items():
+            if any(summary.column.key == key for summary in items):
+                return table
+        return None
+
 
 @dataclass(frozen=True)
 class DraftPreview:
@@ -48,6 +57,7 @@ class DraftPreview:
     application: Application | None  # the stored figures (perhaps of the previous draft)
     updating: bool  # a recomputation is under way (a large list, in the worker)
     failed: str = ""  # the draft's criteria cannot be read
+    stamp: str = ""  # which stored result this is: the same stamp, the same figures
 
 
 def application(workshop: Workshop) -> DraftPreview:
@@ -59,4 +69,5 @@ def application(workshop: Workshop) -> DraftPreview:
     figures = Application.from_json(segment_set.preview) if segment_set.preview else None
     if figures is not None and not figures.total:
         figures = None
-    return DraftPreview(figures, not segment_set.current, segment_set.failed)
+    stamp = f"{segment_set.pk}:{segment_set.computed_at}:{segment_set.current}"
+    return DraftPreview(figures, not segment_set.current, segment_set.failed, stamp)

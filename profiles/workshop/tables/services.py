@@ -8,15 +8,17 @@ is locked while one cell is written.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portfolio.models import Customer
 from profiles.models import ProfileRow, Workshop, WorkshopStep
 from profiles.versions import traits
+from profiles.workshop import history
 
 
 class StaleCell(Exception):
@@ -28,11 +30,22 @@ class StaleCell(Exception):
         self.column = column
 
 
-def _touch(workshop_id: int) -> None:
-    """A change everybody polling the workshop should see: a new revision (the ETag)."""
-    Workshop.objects.filter(pk=workshop_id).update(
-        revision=F("revision") + 1, updated_at=timezone.now()
-    )
+def _touch(workshop_id: int) -> int:
+    """A change everybody polling the workshop should see: a new revision (the ETag); returns
+    it, so the rows written in the same transaction can be stamped with it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Workshop._meta.db_table} SET revision = revision + 1, updated_at = %s "
+            "WHERE id = %s RETURNING revision",
+            [timezone.now(), workshop_id],
+        )
+        return cursor.fetchone()[0]
+
+
+def _stamp(rows, revision: int) -> None:
+    """The revision that changed these rows: a poll sends a participant only the rows changed
+    since the revision they hold."""
+    ProfileRow.objects.filter(pk__in=[row.pk for row in rows]).update(changed_revision=revision)
 
 
 def selection(workshop: Workshop) -> list[int]:
@@ -43,6 +56,19 @@ def selection(workshop: Workshop) -> list[int]:
         .first()
     )
     return list((inputs or {}).get("selection", []))
+
+
+def selected_rows(*, workshop: Workshop, table: str, chosen=None) -> list[ProfileRow]:
+    """The rows of the current best customers in their order, as they are (nothing made)."""
+    chosen = selection(workshop) if chosen is None else chosen
+    found = {
+        row.customer_id: row
+        for row in ProfileRow.objects.filter(workshop=workshop, table=table, customer__in=chosen)
+    }
+    rows = [found[pk] for pk in chosen if pk in found]
+    for index, row in enumerate(rows):
+        row.position = index
+    return rows
 
 
 def profile_rows_sync(*, workshop: Workshop, table: str) -> list[ProfileRow]:
@@ -98,7 +124,14 @@ def _prefill(table: str, customer: Customer) -> dict:
 
 
 def profile_cell_save(
-    *, row: ProfileRow, column: str, value, version: int, user, inputs: dict | None = None
+    *,
+    row: ProfileRow,
+    column: str,
+    value,
+    version: int,
+    user,
+    inputs: dict | None = None,
+    record: bool = True,
 ) -> ProfileRow:
     """Save one cell; refuse a stale `version` (StaleCell) unless the value is the same anyway."""
     col = traits.column(row.table, column, inputs)
@@ -107,23 +140,122 @@ def profile_cell_save(
     cleaned = traits.clean_value(col, value)
     with transaction.atomic():
         current = ProfileRow.objects.select_for_update().get(pk=row.pk)
-        if current.values.get(column) == cleaned:
-            return current  # a double submit, or two people typing the same: nothing to decide
-        if current.cell_version(column) != version:
-            raise StaleCell(current, column)
-        if cleaned is None:
-            current.values.pop(column, None)
-        else:
-            current.values[column] = cleaned
-        current.cell_versions[column] = current.cell_version(column) + 1
-        current.updated_by = user
-        current.save(update_fields=["values", "cell_versions", "updated_by", "updated_at"])
-        # The step has been worked on: a later change of the best customers asks for a review.
-        WorkshopStep.objects.filter(
-            workshop_id=current.workshop_id, number=traits.STEP_OF_TABLE[current.table], version=0
-        ).update(version=1, updated_at=timezone.now())
-        _touch(current.workshop_id)
+        before = current.values.get(column)
+        if not _cell_write(current, col, cleaned, version, user):
+            return current
+        _worked_on(current)
+        if record:
+            history.change_record(
+                workshop_id=current.workshop_id,
+                step=traits.STEP_OF_TABLE[current.table],
+                user=user,
+                fields=[{"field": f"cell:{current.pk}:{column}", "before": before,
+                         "after": cleaned}],
+                context=_cell_context(current, col, inputs),
+            )  # fmt: skip
+        _stamp([current], _touch(current.workshop_id))
     return current
+
+
+def _cell_write(current: ProfileRow, col, cleaned, version: int, user) -> bool:
+    """Write one cell of the locked row; False when it holds that value already."""
+    if current.values.get(col.key) == cleaned:
+        return False  # a double submit, or two people typing the same: nothing to decide
+    if current.cell_version(col.key) != version:
+        raise StaleCell(current, col.key)
+    if cleaned is None:
+        current.values.pop(col.key, None)
+    else:
+        current.values[col.key] = cleaned
+    current.cell_versions[col.key] = current.cell_version(col.key) + 1
+    current.updated_by = user
+    current.save(update_fields=["values", "cell_versions", "updated_by", "updated_at"])
+    return True
+
+
+def _worked_on(row: ProfileRow) -> None:
+    # The step has been worked on: a later change of the best customers asks for a review.
+    WorkshopStep.objects.filter(
+        workshop_id=row.workshop_id, number=traits.STEP_OF_TABLE[row.table], version=0
+    ).update(version=1, updated_at=timezone.now())
+
+
+def _cell_context(row: ProfileRow, col, inputs) -> dict:
+    context = {"table": row.table, "customer": row.customer_name}
+    if col.custom:
+        context.update(column=str(col.label), columns=list((inputs or {}).get("columns", [])))
+    return context
+
+
+@dataclass(frozen=True)
+class PastedCell:
+    """One cell of a block pasted from a spreadsheet: where, the text, the version seen."""
+
+    row: int
+    column: str
+    text: str
+    version: int
+
+
+@dataclass
+class PasteResult:
+    saved: list[tuple[ProfileRow, str]] = field(default_factory=list)  # (row, column)
+    conflicts: list[tuple[ProfileRow, str, str]] = field(default_factory=list)  # + pasted text
+    errors: list[tuple[ProfileRow, str, str, str]] = field(default_factory=list)  # + message
+
+
+def profile_cells_paste(
+    *, workshop: Workshop, table: str, cells: list[PastedCell], user, inputs: dict | None = None
+) -> PasteResult:
+    """Save a block of cells pasted from a spreadsheet as one change (one Undo takes it back).
+
+    Each cell is read like a typed one; a choice or several are matched by key or label. A
+    cell a teammate changed since the page showed it is not overwritten: it comes back as a
+    conflict, and a value that does not fit its column as an error; the rest is saved.
+    """
+    result = PasteResult()
+    recorded, context = [], {"table": table, "action": "paste"}
+    written_rows: dict[int, ProfileRow] = {}
+    with transaction.atomic():
+        rows = {
+            row.pk: row
+            for row in ProfileRow.objects.select_for_update()
+            .filter(workshop=workshop, table=table, pk__in={cell.row for cell in cells})
+            .order_by("pk")
+        }
+        for cell in cells:
+            row = rows.get(cell.row)
+            col = traits.column(table, cell.column, inputs)
+            if row is None or col is None:
+                continue
+            try:
+                cleaned = traits.clean_value(col, traits.pasted_value(col, cell.text))
+            except ValidationError as error:
+                result.errors.append((row, col.key, cell.text, " ".join(error.messages)))
+                continue
+            before = row.values.get(col.key)
+            try:
+                written = _cell_write(row, col, cleaned, cell.version, user)
+            except StaleCell:
+                result.conflicts.append((row, col.key, cell.text))
+                continue
+            result.saved.append((row, col.key))
+            if written:
+                recorded.append(
+                    {"field": f"cell:{row.pk}:{col.key}", "before": before, "after": cleaned}
+                )
+                written_rows[row.pk] = row
+        if recorded:
+            _worked_on(next(iter(rows.values())))
+            history.change_record(
+                workshop_id=workshop.pk,
+                step=traits.STEP_OF_TABLE[table],
+                user=user,
+                fields=recorded,
+                context=context,
+            )
+            _stamp(written_rows.values(), _touch(workshop.pk))
+    return result
 
 
 def _table_step(workshop: Workshop, table: str) -> WorkshopStep:
@@ -136,7 +268,7 @@ def profile_table_column_add(*, workshop: Workshop, table: str, label: str, kind
     """Add a column of the team's own to the company or buyer table."""
     with transaction.atomic():
         step = _table_step(workshop, table)
-        existing = list(step.inputs.get("columns", []))
+        before = list(step.inputs.get("columns", []))
         # Keys are never reused: a removed column's cells stay in the rows, unseen, and must not
         # come back under a new column.
         in_rows = ProfileRow.objects.filter(workshop=workshop, table=table).values_list(
@@ -146,16 +278,9 @@ def profile_table_column_add(*, workshop: Workshop, table: str, label: str, kind
             [step.inputs.get("last_column", 0)]
             + [traits.custom_number(key) for values in in_rows for key in values],
         )
-        existing.append(traits.custom_column(label, kind, existing, used=used))
-        step.inputs = {
-            **step.inputs,
-            "columns": existing,
-            "last_column": traits.custom_number(existing[-1]["key"]),
-        }
-        step.version += 1
-        step.updated_by = user
-        step.save()
-        _touch(workshop.pk)
+        existing = [*before, traits.custom_column(label, kind, before, used=used)]
+        step.inputs = {**step.inputs, "last_column": traits.custom_number(existing[-1]["key"])}
+        _columns_write(step, before, existing, user)
     return existing[-1]
 
 
@@ -163,12 +288,32 @@ def profile_table_column_remove(*, workshop: Workshop, table: str, key: str, use
     """Remove a column of the team's own (its cells stay in the rows, unseen)."""
     with transaction.atomic():
         step = _table_step(workshop, table)
-        kept = [item for item in step.inputs.get("columns", []) if item["key"] != key]
-        step.inputs = {**step.inputs, "columns": kept}
-        step.version += 1
-        step.updated_by = user
-        step.save()
-        _touch(workshop.pk)
+        before = list(step.inputs.get("columns", []))
+        _columns_write(step, before, [item for item in before if item["key"] != key], user)
+
+
+def profile_table_columns_set(*, step: WorkshopStep, columns: list[dict], user) -> None:
+    """Put back the team's own columns as they were (Undo); not itself a change to undo."""
+    with transaction.atomic():
+        step = WorkshopStep.objects.select_for_update().get(pk=step.pk)
+        before = list(step.inputs.get("columns", []))
+        _columns_write(step, before, columns, user, record=False)
+
+
+def _columns_write(step: WorkshopStep, before: list, after: list, user, *, record=True) -> None:
+    step.inputs = {**step.inputs, "columns": after}
+    step.version += 1
+    step.field_versions = {**step.field_versions, "columns": step.field_version("columns") + 1}
+    step.updated_by = user
+    step.save()
+    if record:
+        history.change_record(
+            workshop_id=step.workshop_id,
+            step=step.number,
+            user=user,
+            fields=[{"field": f"step:{step.number}:columns", "before": before, "after": after}],
+        )
+    _touch(step.workshop_id)
 
 
 def workshop_table_done(*, workshop: Workshop, table: str, user, skipped: bool, reason: str = ""):

@@ -238,23 +238,45 @@ def _share_of(row: pd.Series) -> ValueShare:
     return ValueShare(row["label"], int(row["count"]), float(row["share"]), population_share, lift)
 
 
+@dataclass(frozen=True)
+class PopulationTally:
+    """A column of the whole portfolio counted once (it changes only with the customer list)."""
+
+    table: pd.DataFrame
+    known: int
+    numbers: np.ndarray | None  # the values as numbers, for a number column
+
+
+def tally_population(population: pd.Series, kind: Kind) -> PopulationTally:
+    """Count a column of the whole portfolio as summarise_column compares with it."""
+    if kind == "number":
+        px = _numbers(population)
+        return PopulationTally(_number_table(px), int((~np.isnan(px)).sum()), px)
+    table, known = _tally(population, kind == "multi")
+    return PopulationTally(table, known, None)
+
+
 def summarise_column(
-    values: pd.Series, *, population: pd.Series | None = None, kind: Kind = "text"
+    values: pd.Series,
+    *,
+    population: pd.Series | None = None,
+    kind: Kind = "text",
+    tally: PopulationTally | None = None,
 ) -> ColumnSummary:
-    """Most common value, suggested range (numbers), counts and lift of one column."""
+    """Most common value, suggested range (numbers), counts and lift of one column; `tally`:
+    the population already counted (else `population` is)."""
     if kind not in ("text", "number", "multi"):
         raise ValueError(f"kind must be text, number or multi, not {kind!r}")
+    if tally is None and population is not None:
+        tally = tally_population(population, kind)
     population_table = population_known = range_share = None
+    if tally is not None:
+        population_table, population_known, px = tally.table, tally.known, tally.numbers
     if kind == "number":
         x = _numbers(values)
         table, known = _number_table(x), int((~np.isnan(x)).sum())
-        if population is not None:
-            px = _numbers(population)
-            population_table, population_known = _number_table(px), int((~np.isnan(px)).sum())
     else:
         table, known = _tally(values, kind == "multi")
-        if population is not None:
-            population_table, population_known = _tally(population, kind == "multi")
     table = _with_population(table, known, population_table, population_known)
     mode = _share_of(table.iloc[0]) if len(table) else None
     tied = tuple(
@@ -267,7 +289,7 @@ def summarise_column(
         count = int(((x >= low) & (x <= high)).sum())
         share = _percent(count, known)
         population_share = None
-        if population is not None:
+        if tally is not None:
             population_share = _percent(int(((px >= low) & (px <= high)).sum()), population_known)
         range_share = ValueShare(
             (low, high), count, share, population_share, _lift(share, population_share)
@@ -326,6 +348,13 @@ def rows_frame(rows, cols: tuple[Column, ...]) -> pd.DataFrame:
     """The cells of the rows as a DataFrame, one column per table column."""
     records = [{c.key: row.values.get(c.key) for c in cols} for row in rows]
     return pd.DataFrame(records, columns=[c.key for c in cols], dtype=object)
+
+
+def summarise_one(rows, col: Column, tally: summaries.PopulationTally | None) -> Summary:
+    """The summary under one column, against a population counted beforehand (or none)."""
+    values = rows_frame(rows, (col,))[col.key]
+    found = summaries.summarise_column(values, kind=col.summary_kind, tally=tally)
+    return Summary(col, found, found.suggestion)
 
 
 def summarise(rows, cols: tuple[Column, ...], population: pd.DataFrame | None) -> list[Summary]:

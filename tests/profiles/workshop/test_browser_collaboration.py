@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from profiles.workshop.draft import fields
 from profiles.workshop.tables import services as table_services
 from tests.conftest import sign_in
 from tests.factories import PASSWORD
@@ -74,10 +75,12 @@ def test_two_participants_edit_the_company_table_together_then_publish(team, new
     leo.on("dialog", lambda dialog: dialog.accept())
     leo.goto(f"/workshops/{workshop.pk}/step/6/")
     leo.click("text=Fill in from steps 4 and 5")
-    expect(leo.locator("#traits")).to_contain_text("Industry")
-    leo.fill("[name=notes-do-not]", "Consumers and sole traders")
-    leo.click("#save-draft")
-    expect(leo.locator(".messages")).to_contain_text("The draft was saved.")
+    expect(leo.locator("#panel-company")).to_contain_text("Industry")
+    leo.click("#tab-do-not")
+    notes = f"#{fields.slug('notes:do-not')}-input"
+    leo.fill(notes, "Consumers and sole traders")
+    leo.press(notes, "Tab")  # leaving the field saves it
+    expect(leo.locator("#announcer")).to_have_text("Saved")
     expect(leo.locator("#application")).to_contain_text("Do-or-die")
     leo.screenshot(path=SCREENSHOTS / "collaboration-step6.png", full_page=True)
     leo.fill("#id_note", "Our first profile")

@@ -87,13 +87,13 @@ def test_an_htmx_save_answers_the_results_with_the_new_version(team, workshop):
     assert "HX-Request" in response["Vary"]
     assert re.search(r'id="step-version" value="1" hx-swap-oob="true"', response.text)
     # Typing a limit made the preset "my own limits": the select is swapped out of band.
-    assert 'id="preset-field" hx-swap-oob="true"' in response.text
+    assert 'id="field-preset" data-field="preset" hx-swap-oob="true"' in response.text
     assert 'data-share="large">79.5%' not in response.text  # Large One moved to medium
 
 
 def test_a_preset_answers_the_limits_it_set(team, workshop):
     response = post(team.client("leader"), workshop, 1, htmx=True, preset="thirds")
-    assert 'id="threshold-fields" hx-swap-oob="true"' in response.text
+    assert 'id="field-thresholds" data-field="thresholds" hx-swap-oob="true"' in response.text
     assert step(workshop, 1).inputs["thresholds"] == [5, 30]
 
 
@@ -122,18 +122,72 @@ def test_invalid_thresholds_give_a_clear_message_and_nothing_is_saved(team, work
         assert 'value="30.0"' in response.text or 'value="30"' in response.text  # input kept
 
 
-def test_a_stale_version_is_refused_and_the_teammates_state_shown(team, workshop):
-    leader = team.client("leader")
-    post(leader, workshop, 1, preset="custom", medium_max="40")  # a teammate saved version 1
-    data = {**STEP_POSTS[1], "version": 0, "preset": "custom", "medium_max": "60"}
-    response = leader.post(save_url(workshop, 1), data, **HTMX)
-    assert response.status_code == 200
-    assert response["HX-Retarget"] == "#step-body"
-    assert "A teammate changed this step" in response.text
-    assert 'value="40"' in response.text
+def field_post(client, workshop, number, field, *, versions=None, **values):
+    """One field left by a person (the header htmx sends), with the page's bases and versions."""
+    data = {**STEP_POSTS[number], "version": 0, **values}
+    page = {1: {"metric": '"seats"', "preset": '"method"', "thresholds": "[5, 20]"},
+            2: {"main_group": '""', "focus": '""', "reason": '""'},
+            3: {"goal": '"revenue"', "n_mode": '"default"', "n": "null"}}[number]  # fmt: skip
+    for key, base in page.items():
+        data[f"base-{key}"] = base
+        data[f"version-{key}"] = (versions or {}).get(key, 0)
+    headers = {**HTMX, "HTTP_HX_TRIGGER_NAME": field} if field else HTMX
+    return client.post(save_url(workshop, number), data, **headers)
+
+
+def test_two_people_changing_different_fields_both_keep_their_change(team, workshop):
+    leo, ada = team.client("leader"), team.client("admin")
+    field_post(leo, workshop, 3, "goal", goal="growth")
+    # Ada's page still shows the old goal; she changes how many.
+    response = field_post(ada, workshop, 3, "n_mode", n_mode="10")
+    assert "field-conflict" not in response.get("HX-Trigger", "")
+    inputs = step(workshop, 3).inputs
+    assert inputs["goal"] == "growth" and inputs["n_mode"] == "10"
+
+
+def test_the_same_field_changed_by_two_is_offered_to_the_second_to_decide(team, workshop):
+    leo, ada = team.client("leader"), team.client("admin")
+    field_post(leo, workshop, 1, "medium_max", preset="custom", medium_max="40")
+    refused = field_post(ada, workshop, 1, "medium_max", preset="custom", medium_max="60")
+    body = refused.content.decode()
+    assert refused["HX-Trigger"] == "field-conflict"
+    assert "Leo Leader changed this to “5 / 40” while you were editing." in body
+    assert "Yours: “5 / 60”." in body
+    assert 'name="keep" value="thresholds"' in body and 'name="take" value="thresholds"' in body
+    assert 'id="id_medium_max" name="medium_max"' in body and 'value="60"' in body  # kept
     assert step(workshop, 1).inputs["thresholds"] == [5, 40]
-    plain = leader.post(save_url(workshop, 1), data)
+    # Keeping hers saves it on top of Leo's.
+    kept = field_post(ada, workshop, 1, "", preset="custom", medium_max="60", keep="thresholds")
+    assert "field-conflict" not in kept.get("HX-Trigger", "")
+    assert step(workshop, 1).inputs["thresholds"] == [5, 60]
+
+
+def test_taking_theirs_saves_nothing_and_shows_their_value(team, workshop):
+    leo, ada = team.client("leader"), team.client("admin")
+    field_post(leo, workshop, 1, "medium_max", preset="custom", medium_max="40")
+    taken = field_post(ada, workshop, 1, "", preset="custom", medium_max="60", take="thresholds")
+    assert 'id="field-thresholds" data-field="thresholds" hx-swap-oob="true"' in taken.text
+    assert 'value="40"' in taken.text
+    assert step(workshop, 1).inputs["thresholds"] == [5, 40]
+
+
+def test_a_whole_form_post_writes_only_the_fields_the_person_changed(team, workshop):
+    leo, ada = team.client("leader"), team.client("admin")
+    field_post(leo, workshop, 3, "goal", goal="growth")
+    # Ada sends the whole form from her older page: the goal untouched there, how many changed.
+    field_post(ada, workshop, 3, "", n_mode="10")
+    inputs = step(workshop, 3).inputs
+    assert inputs["goal"] == "growth" and inputs["n_mode"] == "10"
+
+
+def test_a_stale_whole_form_without_javascript_answers_409_with_both_values(team, workshop):
+    leo = team.client("leader")
+    field_post(leo, workshop, 1, "medium_max", preset="custom", medium_max="40")
+    data = {**STEP_POSTS[1], "version": 0, "preset": "custom", "medium_max": "60"}
+    data.update({"base-thresholds": "[5, 20]", "version-thresholds": 0})
+    plain = team.client("admin").post(save_url(workshop, 1), data)
     assert plain.status_code == 409
+    assert "changed this to “5 / 40”" in plain.text
 
 
 def test_later_steps_show_needs_review_until_marked_as_reviewed(team, workshop):

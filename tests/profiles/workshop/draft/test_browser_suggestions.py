@@ -35,6 +35,7 @@ def test_a_leader_adopts_a_suggestion_and_the_self_check_follows(demo, new_page)
     best = page.locator("#check-best-do-or-die td.num")
     expect(best).to_have_text("9 of 20 (45%)")
     expect(page.locator("#selfcheck [data-check=best_missed]")).to_contain_text("Loosen")
+    page.click("#tab-suggested")  # step 6's tab of the suggestions
     adopt = page.locator("#suggestions-do-or-die button:has-text('Adopt')").first
     expect(adopt).to_be_visible()
     page.locator("#suggestions").screenshot(path=str(SCREENSHOTS / "step6-suggestions.png"))

@@ -11,11 +11,13 @@ from icp_site.models import Maturity
 from profiles.models import ProfileVersion, Publication, WorkshopStep
 from profiles.reviews import cadence
 from profiles.versions import services as version_services
+from profiles.workshop.draft import fields
 from profiles.workshop.tables import services as table_services
 from tests.factories import profile_content
 from tests.profiles.tables_helpers import workshop_with_best_customers
 
 pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
@@ -50,47 +52,53 @@ def test_the_draft_is_filled_in_from_the_tables_with_evidence(team, workshop):
     assert proposed[0]["evidence"]["share"] == 75.0 and proposed[0]["evidence"]["lift"] == 1.5
 
 
-def _form(workshop, **changes):
-    """The step-6 form as the page posts it, from the saved draft."""
-    content = step6(workshop).inputs
-    post = {"version": step6(workshop).version, "trait": [], "crit": []}
-    for trait in content["traits"]:
-        post["trait"].append(trait["key"])
-        value = trait["value"]
-        if isinstance(value, list):
-            value = "-".join(str(v) for v in value) if len(value) == 2 else ", ".join(value)
-        post[f"trait-{trait['key']}-value"] = str(value)
-        if trait["relevant"]:
-            post[f"trait-{trait['key']}-relevant"] = "on"
-    for index, item in enumerate(content["criteria"]):
-        post["crit"].append(str(index))
-        for name in ("segment", "attribute", "operator", "note"):
-            post[f"crit-{index}-{name}"] = item[name]
-        value = item["value"]
-        post[f"crit-{index}-value"] = (
-            ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
-        )
-    post.update(changes)
+def _form(workshop, *, texts=None, reasons=None, **extra):
+    """The step-6 form as the page posts it (every field with the text, base and version the
+    page showed), with `texts` typed into some fields and `reasons` into their "why"."""
+    step = step6(workshop)
+    content = step.inputs
+    post = {"field": [], "criterion": [], **extra}
+    ids = fields.all_fields(content)
+    for field_id in ids:
+        if field_id.count(":") == 3 and field_id.startswith("crit:"):
+            post["criterion"].append(field_id)
+            continue
+        slug = fields.slug(field_id)
+        text = fields.text(content, field_id)
+        post["field"].append(field_id)
+        post[f"{slug}-base"] = text
+        post[f"{slug}-version"] = step.field_version(field_id)
+        typed = (texts or {}).get(field_id, text)
+        if not (field_id.endswith(":relevant") and typed != "on"):
+            post[f"{slug}-value"] = typed
+    for field_id, reason in (reasons or {}).items():
+        post["why-" + fields.slug(field_id)] = reason
     return post
 
 
-def test_saving_the_draft_records_who_changed_what_and_why(team, workshop):
+def save_url(workshop):
+    return reverse("workshop_draft_save", args=[workshop.pk])
+
+
+def test_saving_the_whole_form_records_who_changed_what_and_why(team, workshop):
     client = team.client("leader")
     rebuild(client, workshop)
     post = _form(
         workshop,
+        texts={
+            "trait:country:value": "SE, NO",
+            "trait:disc:relevant": "",
+            "notes:neutral": "Telco when they call us",
+        },
+        reasons={"trait:country:value": "Nordics only"},
         **{
-            "trait-country-value": "SE, NO",
-            "trait-country-reason": "Nordics only",
             "new-do-not-attribute": "industry",
             "new-do-not-operator": "in",
             "new-do-not-value": "Retail",
             "new-do-not-reason": "Retail never buys",
-            "notes-neutral": "Telco when they call us",
         },
     )
-    post.pop("trait-disc-relevant")
-    response = client.post(reverse("workshop_draft_save", args=[workshop.pk]), post)
+    response = client.post(save_url(workshop), post)
     assert response.status_code == 302
     content = step6(workshop).inputs
     traits = {t["key"]: t for t in content["traits"]}
@@ -109,6 +117,27 @@ def test_saving_the_draft_records_who_changed_what_and_why(team, workshop):
     assert latest["disc", "changed"]["by"] == "Leo Leader"
 
 
+def test_a_save_writes_only_what_the_person_changed(team, workshop):
+    client = team.client("leader")
+    rebuild(client, workshop)
+    step = step6(workshop)
+    # A one-value trait of a multi-valued column is kept as the tables gave it, and criteria
+    # in the order they were made.
+    content = step.inputs
+    drivers = {"key": "drivers", "label": "Drivers", "value": "recognition", "relevant": True}
+    content["traits"].append({**drivers, "source": "buyer"})
+    WorkshopStep.objects.filter(pk=step.pk).update(inputs=content)
+    before = step6(workshop).inputs
+    response = client.post(save_url(workshop), _form(workshop, texts={"notes:do-not": "Never"}))
+    assert response.status_code == 302
+    after = step6(workshop).inputs
+    assert after["traits"] == before["traits"]
+    assert after["criteria"] == before["criteria"]
+    drivers = next(t for t in after["traits"] if t["key"] == "drivers")
+    assert drivers["value"] == "recognition"
+    assert after["decisions"] == before["decisions"]  # notes are not decisions; nothing else
+
+
 def test_an_invalid_criterion_is_refused_with_its_message(team, workshop):
     client = team.client("leader")
     rebuild(client, workshop)
@@ -121,20 +150,79 @@ def test_an_invalid_criterion_is_refused_with_its_message(team, workshop):
             "new-neutral-value": "50-20",
         },
     )
-    response = client.post(reverse("workshop_draft_save", args=[workshop.pk]), post)
+    response = client.post(save_url(workshop), post)
     assert response.status_code == 400
     assert "“between” needs two numbers" in response.content.decode()
     assert step6(workshop).inputs == before
+    added = client.post(save_url(workshop), {**post, "add": "neutral"}, **HTMX)
+    assert "“between” needs two numbers" in added.content.decode()
+    assert 'value="50-20"' in added.content.decode()  # what was typed stays
 
 
-def test_a_stale_draft_save_is_refused(team, workshop):
+def test_two_people_editing_different_fields_both_keep_their_edit(team, workshop):
+    rebuild(team.client("leader"), workshop)
+    leo_page, ada_page = _form(workshop), _form(workshop)
+    leo, ada = team.client("leader"), team.client("admin")
+    industry, notes = fields.slug("trait:industry:value"), fields.slug("notes:do-not")
+    leo_page[f"{industry}-value"] = "IT, Telco"
+    leo.post(save_url(workshop), leo_page, HTTP_HX_TRIGGER_NAME=f"{industry}-value", **HTMX)
+    ada_page[f"{notes}-value"] = "Consumers"
+    answer = ada.post(save_url(workshop), ada_page, HTTP_HX_TRIGGER_NAME=f"{notes}-value", **HTMX)
+    assert "field-conflict" not in answer.get("HX-Trigger", "")
+    content = step6(workshop).inputs
+    traits = {t["key"]: t for t in content["traits"]}
+    assert traits["industry"]["value"] == ["IT", "Telco"]
+    assert content["notes"]["do-not"] == "Consumers"
+
+
+def test_the_same_field_by_two_people_offers_the_choice_and_loses_nothing(team, workshop):
+    rebuild(team.client("leader"), workshop)
+    leo_page, ada_page = _form(workshop), _form(workshop)
+    leo, ada = team.client("leader"), team.client("admin")
+    industry = fields.slug("trait:industry:value")
+    trigger = {"HTTP_HX_TRIGGER_NAME": f"{industry}-value", **HTMX}
+    leo_page[f"{industry}-value"] = "IT, Telco"
+    leo.post(save_url(workshop), leo_page, **trigger)
+    ada_page[f"{industry}-value"] = "Software"
+    refused = ada.post(save_url(workshop), ada_page, **trigger)
+    body = refused.content.decode()
+    assert refused["HX-Trigger"] == "field-conflict"
+    assert "Leo Leader changed this to “IT, Telco” while you were editing." in body
+    assert 'value="Software"' in body and "Keep mine" in body and "Take theirs" in body
+    traits = {t["key"]: t for t in step6(workshop).inputs["traits"]}
+    assert traits["industry"]["value"] == ["IT", "Telco"]
+    kept = ada.post(save_url(workshop), {**ada_page, "keep": "trait:industry:value"}, **HTMX)
+    assert "field-conflict" not in kept.get("HX-Trigger", "")
+    traits = {t["key"]: t for t in step6(workshop).inputs["traits"]}
+    assert traits["industry"]["value"] == "Software"
+    # Without JavaScript the page comes back with both values: 409.
+    plain = leo.post(save_url(workshop), {**leo_page, f"{industry}-value": "Media"})
+    assert plain.status_code == 409 and 'value="Media"' in plain.content.decode()
+
+
+def test_save_as_version_saves_the_pending_edits_first(team, workshop):
     client = team.client("leader")
     rebuild(client, workshop)
-    post = _form(workshop)
-    post["version"] = 0
-    response = client.post(reverse("workshop_draft_save", args=[workshop.pk]), post)
+    post = _form(workshop, texts={"notes:do-not": "Consumers"}, note="With notes")
+    response = client.post(reverse("profile_version_create", args=[workshop.pk]), post)
+    version = ProfileVersion.objects.get(organization=team.organization)
+    assert response["Location"] == reverse("profile_version", args=[version.number])
+    assert version.content["notes"]["do-not"] == "Consumers"
+
+
+def test_save_as_version_refuses_naming_an_edit_a_teammate_changed_meanwhile(team, workshop):
+    rebuild(team.client("leader"), workshop)
+    stale = _form(workshop, texts={"trait:industry:value": "Software"}, note="Mine")
+    admin_page = _form(workshop, texts={"trait:industry:value": "IT, Telco"})
+    team.client("admin").post(save_url(workshop), admin_page)
+    response = team.client("leader").post(
+        reverse("profile_version_create", args=[workshop.pk]), stale
+    )
     assert response.status_code == 409
-    assert "A teammate saved the draft" in response.content.decode()
+    body = response.content.decode()
+    assert "Not saved, decide on these first: Industry." in body
+    assert 'value="Software"' in body and 'value="Mine"' in body
+    assert not ProfileVersion.objects.exists()
 
 
 def test_the_page_applies_the_draft_to_the_customer_list(team, workshop):
@@ -250,7 +338,7 @@ def test_reps_cannot_change_the_draft_or_save_versions(team, workshop, name):
 def test_a_rep_reads_step6_without_inputs_to_change(team, workshop):
     rebuild(team.client("leader"), workshop)
     page = team.client("rep").get(reverse("workshop_step", args=[workshop.pk, 6])).content.decode()
-    assert "Save the draft" not in page and "disabled" in page
+    assert "Save the draft" not in page and "disabled" in page and "data-autosave" not in page
 
 
 def test_the_demo_has_a_completed_workshop_and_a_published_profile(settings):
