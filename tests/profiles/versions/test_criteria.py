@@ -426,6 +426,7 @@ def test_evaluate_frame_finds_part_of_a_text_one_of_several_values_and_numbers_a
     ]
 
 
+@pytest.mark.timed
 def test_evaluate_frame_checks_100000_rows_against_10_criteria_within_a_second():
     rng = np.random.default_rng(7)
     rows = 100_000
