@@ -23,15 +23,19 @@ from __future__ import annotations
 
 import argparse
 import ast
+import codecs
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import time
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("icp_site", "portfolio", "profiles")
@@ -45,6 +49,7 @@ TEXT_CALLS = {"gettext", "gettext_lazy", "gettext_noop", "_", "ngettext", "pgett
 CAUGHT = {1: "killed", 3: "killed", 36: "timeout", 24: "timeout", -24: "timeout", 152: "timeout"}
 CAUGHT |= {255: "timeout", -11: "segfault", -9: "segfault"}
 MISSED = {0: "survived", 5: "no tests", 33: "no tests"}
+SPINNER = re.compile(r"[\u2800-\u28ff] ")  # mutmut's status line: a braille frame, a space
 
 # The boot of the mutmut process: the modules and tests of this run replace the configured ones.
 _BOOT = """
@@ -186,12 +191,20 @@ def _called(node: ast.AST) -> str:
     return ""
 
 
+def _literal_text(node: ast.AST) -> str | None:
+    """The text of a string literal or f-string (its literal parts); None for other code."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+    return None
+
+
 def _is_text(original: ast.AST, trail: tuple[ast.AST, ...]) -> bool:
     """A changed sentence for people: a string with a space, raised or handed to gettext."""
-    if not (isinstance(original, ast.Constant) and isinstance(original.value, str)):
-        return False
-    if not any(char.isspace() for char in original.value):
-        return False  # a key, a column name, a code: behaviour
+    text = _literal_text(original)
+    if text is None or not any(char.isspace() for char in text):
+        return False  # code, or a key, a column name, a code word: behaviour
     return any(isinstance(n, ast.Raise) or _called(n) in TEXT_CALLS for n in trail)
 
 
@@ -312,6 +325,44 @@ def render(reports: list[ModuleReport]) -> str:
 # --------------------------------------------------------------------------- running
 
 
+class Relay:
+    """mutmut's output without its spinner: each step once, the progress once a minute."""
+
+    def __init__(self, out: TextIO, every: float = 60.0):
+        self.out, self.every = out, every
+        self.title, self.progress, self.shown = "", "", 0.0
+
+    def line(self, text: str) -> None:
+        text = text.rstrip()
+        if not text.strip():
+            return
+        if not SPINNER.match(text):
+            self._print(text)
+        elif text[2:3].isdigit():  # "⠋ 186/3743  🎉 100 ..."
+            self.progress = text[2:]
+            if time.monotonic() - self.shown >= self.every:
+                self._print(self.progress)
+        elif text[2:].strip() != self.title:
+            self.title = text[2:].strip()
+            self._print(self.title)
+
+    def _print(self, text: str) -> None:
+        if text == self.progress:
+            self.shown, self.progress = time.monotonic(), ""
+        print(text, file=self.out, flush=True)
+
+    def relay(self, stream) -> None:
+        decode = codecs.getincrementaldecoder("utf-8")(errors="replace").decode
+        rest = ""
+        for chunk in iter(lambda: stream.read1(4096), b""):
+            *lines, rest = re.split(r"[\r\n]", rest + decode(chunk))
+            for text in lines:
+                self.line(text)
+        self.line(rest + decode(b"", final=True))
+        if self.progress:
+            self._print(self.progress)
+
+
 def run_mutmut(modules: list[str], tests: list[str], jobs: int) -> int:
     """mutmut on `modules` against `tests`, from a clean mutants/ (old verdicts go stale)."""
     shutil.rmtree(ROOT / "mutants", ignore_errors=True)
@@ -319,7 +370,11 @@ def run_mutmut(modules: list[str], tests: list[str], jobs: int) -> int:
     env.pop("DEBUG", None)
     spec = {"modules": modules, "tests": tests, "pytest_args": PYTEST_ARGS, "jobs": jobs}
     command = [sys.executable, "-c", _BOOT, json.dumps(spec)]
-    return subprocess.call(command, cwd=ROOT, env=env)
+    with subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    ) as process:
+        Relay(sys.stdout).relay(process.stdout)
+    return process.returncode
 
 
 def main(argv: list[str] | None = None) -> int:
