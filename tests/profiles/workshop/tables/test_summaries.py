@@ -3,15 +3,27 @@
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from profiles.workshop.tables.summaries import suggest_profile, suggested_range, summarise_column
+from profiles.versions.traits import column
+from profiles.workshop.tables.summaries import (
+    ValueShare,
+    rows_frame,
+    suggest_profile,
+    suggested_range,
+    summarise,
+    summarise_column,
+)
+
+COLS = (column("company", "industry"), column("company", "employees"), column("buyer", "disc"))
 
 BEST = pd.Series(["IT"] * 6 + ["Telco"] * 3 + ["Retail"])
 ALL = pd.Series(["IT"] * 11 + ["Telco"] * 20 + ["Retail"] * 19)
@@ -371,3 +383,65 @@ def test_any_cells_are_summarised_as_counted_by_hand(cells, kind):
     assert summary.suggested_range is None
     # Every value is as common in the population (the same column): lift 1 wherever shared.
     assert (summary.counts["lift"].dropna().round(9) == 1).all()
+
+
+# --------------------------------------------------------------------------- under the table
+
+
+def test_evidence_rounds_shares_to_tenths_and_lift_to_hundredths():
+    share = ValueShare((20, 50), 3, 66.66666, 31.04999, 2.146666)
+    assert share.evidence() == {
+        "value": [20, 50],
+        "count": 3,
+        "share": 66.7,
+        "population_share": 31.0,
+        "lift": 2.15,
+    }
+    assert ValueShare("IT", 1, 50.0, None, None).evidence() == {
+        "value": "IT",
+        "count": 1,
+        "share": 50.0,
+        "population_share": None,
+        "lift": None,
+    }
+
+
+@dataclass
+class Row:
+    values: dict
+
+
+def test_rows_frame_holds_each_rows_cells_under_the_column_keys():
+    frame = rows_frame([Row({"industry": "IT", "employees": 35}), Row({"employees": "40"})], COLS)
+    assert list(frame.columns) == ["industry", "employees", "disc"]
+    assert frame.dtypes.tolist() == [object, object, object]
+    assert frame.to_dict("list") == {
+        "industry": ["IT", None],
+        "employees": [35, "40"],
+        "disc": [None, None],
+    }
+    assert list(rows_frame([], COLS).columns) == ["industry", "employees", "disc"]
+
+
+def test_summarise_gives_each_column_its_summary_suggestion_and_text():
+    rows = [
+        Row({"industry": "IT", "employees": 20, "disc": "D"}),
+        Row({"industry": "IT", "employees": 30, "disc": "D"}),
+        Row({"industry": "Telco", "employees": 40, "disc": "S"}),
+    ]
+    population = pd.DataFrame({"industry": ["IT", "Retail", "Retail", "Telco"]})
+    with translation.override("en"):
+        found = summarise(rows, COLS, population)
+        assert [s.column.key for s in found] == ["industry", "employees", "disc"]
+        industry, employees, disc = found
+        assert (industry.suggestion.value, industry.value_text) == ("IT", "IT")
+        assert industry.summary.mode.lift == pytest.approx((2 / 3) / (1 / 4))
+        assert employees.suggestion is employees.summary.suggested_range
+        assert (employees.suggestion.value, employees.value_text) == ((25, 35), "25–35")
+        assert (disc.value_text, disc.colour) == ("D: dominance", "red")
+        assert industry.colour is None
+
+
+def test_a_column_without_any_value_suggests_nothing_and_shows_nothing():
+    (summary,) = summarise([Row({})], (COLS[2],), None)
+    assert (summary.suggestion, summary.value_text, summary.colour) == (None, "", None)
