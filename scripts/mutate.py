@@ -25,6 +25,7 @@ import argparse
 import ast
 import codecs
 import json
+import math
 import os
 import re
 import shutil
@@ -330,13 +331,15 @@ class Relay:
 
     def __init__(self, out: TextIO, every: float = 60.0):
         self.out, self.every = out, every
-        self.title, self.progress, self.shown = "", "", 0.0
+        self.title, self.progress, self.shown = "", "", -math.inf
 
     def line(self, text: str) -> None:
         text = text.rstrip()
         if not text.strip():
             return
         if not SPINNER.match(text):
+            if self.progress:  # the last count before what follows it
+                self._print(self.progress)
             self._print(text)
         elif text[2:3].isdigit():  # "⠋ 186/3743  🎉 100 ..."
             self.progress = text[2:]
