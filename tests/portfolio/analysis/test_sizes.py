@@ -172,6 +172,10 @@ def test_cumulative_keeps_every_group_filled_when_the_top_customer_holds_nearly_
     assert cumulative([1, 2, 3, 4], [1.0, 1.0, 49.0, 49.0]) == (1.0, 2.0)
 
 
+def test_cumulative_splits_however_little_revenue_there_is():
+    assert cumulative([1, 2, 3], [0.2, 0.3, 0.4]) == (1.0, 2.0)
+
+
 def test_cumulative_without_positive_revenue_is_an_error():
     with pytest.raises(ThresholdError, match="No positive revenue"):
         cumulative([1, 2, 3], [0.0, -5.0, np.nan])

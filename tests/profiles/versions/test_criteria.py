@@ -9,7 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from profiles.versions.criteria import Criterion, CriterionError, criteria_from_dicts, value_text
+from profiles.versions.criteria import (
+    Criterion,
+    CriterionError,
+    criteria_from_dicts,
+    read,
+    value_text,
+)
 from profiles.versions.evaluation import evaluate, evaluate_frame
 
 
@@ -409,3 +415,82 @@ def test_two_criteria_alike_are_refused_naming_the_segment_and_the_test():
         criteria_from_dicts([item, {**item, "value": ["Retail"]}])
     assert str(raised.value) == "do-not has two criteria “industry in”; merge them into one."
     assert raised.value.kind == "duplicate"
+
+
+def test_whole_numbers_are_stored_as_ints_up_to_the_float_precision():
+    assert type(Criterion("neutral", "x", "gte", 2.0**53 - 1).value) is int
+    assert type(Criterion("neutral", "x", "gte", 2.0**53).value) is float
+    assert type(Criterion("neutral", "x", "gte", -(2.0**53)).value) is float
+    assert type(Criterion("neutral", "x", "gte", 35.5).value) is float
+    assert Criterion("neutral", "employees", "in", [" 2e3 ", "-1.50"]).value == (2000, -1.5)
+
+
+def test_a_criterion_knows_its_key_kind_and_stored_value():
+    criterion = Criterion("do-not", "industry", "in", ("Gov", "Retail"))
+    assert criterion.key == ("do-not", "industry", "in")
+    assert not criterion.numeric
+    assert criterion.json_value() == ["Gov", "Retail"]
+    assert Criterion("do-not", "employees", "lt", 5).numeric
+    assert Criterion("do-not", "employees", "lt", 5).json_value() == 5
+
+
+@pytest.mark.parametrize(
+    ("value", "reading"),
+    [
+        ("  Top  10 ", (False, (("top 10", None),))),
+        (" 35 ", (False, (("35", 35.0),))),
+        (np.bool_(True), (False, (("1", 1.0),))),
+        (Decimal("2.50"), (False, (("2.5", 2.5),))),
+        (1e15, (False, (("1000000000000000.0", 1e15),))),
+        (999999999999999.0, (False, (("999999999999999", 999999999999999.0),))),
+        (np.array([["a", 1]], dtype=object), (True, (("a", None), ("1", 1.0)))),
+        ({"a"}, (True, (("a", None),))),
+        (("", None), None),
+        ("power; money", (False, (("power; money", None),))),
+        (dt.date(2024, 1, 1), None),
+    ],
+)
+def test_what_criteria_read_of_a_value(value, reading):
+    assert read(value) == reading
+
+
+def test_a_multi_valued_text_is_split_at_commas_and_semicolons():
+    assert read("power; Money,,fear", multi=True) == (
+        True,
+        (("power", None), ("money", None), ("fear", None)),
+    )
+    assert read(" , ;", multi=True) is None
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        ({"segment": "neutral", "attribute": "x", "operator": "eq", "value": ""}, "value"),
+        ({"segment": "neutral", "attribute": "x", "operator": "eq", "value": None}, "value"),
+        (
+            {"segment": "neutral", "attribute": "x", "operator": "contains", "value": " "},
+            "contains",
+        ),
+        (
+            {"segment": "neutral", "attribute": "x", "operator": "between", "value": [1, 2, 3]},
+            "between",
+        ),
+        ({"segment": "neutral", "attribute": "x", "operator": "not_in", "value": "a"}, "list"),
+        ({"segment": "neutral", "attribute": "x", "operator": "eq", "value": 1, "note": 5}, "note"),
+        ({"segment": "neutral", "attribute": 5, "operator": "eq", "value": 1}, "attribute"),
+        ({"segment": "neutral", "attribute": "x", "value": 1}, "missing"),
+    ],
+)
+def test_each_mistake_has_its_kind(data, kind):
+    with pytest.raises(CriterionError) as raised:
+        Criterion.from_dict(data)
+    assert raised.value.kind == kind
+
+
+def test_a_missing_field_and_an_unknown_one_are_named():
+    with pytest.raises(CriterionError, match=r"^A criterion needs operator, value\.$"):
+        Criterion.from_dict({"segment": "neutral", "attribute": "x"})
+    with pytest.raises(CriterionError, match=r"^Unknown field in a criterion: a, b\.$"):
+        Criterion.from_dict({"b": 1, "a": 2, "segment": "neutral"})
+    with pytest.raises(CriterionError, match="“nope”; use one of eq, ne, in, not_in, gt,"):
+        Criterion("neutral", "x", "nope", 1)
