@@ -391,6 +391,7 @@ def test_dates_are_not_compared_but_never_fail():
         (["IT", "Telco"], "IT, Telco"),
         ([1, 2, 3], "1, 2, 3"),
         ([0.1234567], "0.123457"),
+        (2.0000001, "2"),  # six decimals at most, and no point left dangling
         (35.0, "35"),
         (-2.50, "-2.5"),
         (6e7, "60000000"),

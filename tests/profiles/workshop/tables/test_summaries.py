@@ -389,12 +389,12 @@ def test_any_cells_are_summarised_as_counted_by_hand(cells, kind):
 
 
 def test_evidence_rounds_shares_to_tenths_and_lift_to_hundredths():
-    share = ValueShare((20, 50), 3, 66.66666, 31.04999, 2.146666)
+    share = ValueShare((20, 50), 3, 66.66666, 31.24999, 2.146666)
     assert share.evidence() == {
         "value": [20, 50],
         "count": 3,
         "share": 66.7,
-        "population_share": 31.0,
+        "population_share": 31.2,
         "lift": 2.15,
     }
     assert ValueShare("IT", 1, 50.0, None, None).evidence() == {
@@ -445,3 +445,13 @@ def test_summarise_gives_each_column_its_summary_suggestion_and_text():
 def test_a_column_without_any_value_suggests_nothing_and_shows_nothing():
     (summary,) = summarise([Row({})], (COLS[2],), None)
     assert (summary.suggestion, summary.value_text, summary.colour) == (None, "", None)
+
+
+def test_a_population_without_numbers_gives_the_range_no_population_share():
+    summary = summarise_column(
+        pd.Series([10, 20, 30]), population=pd.Series(["n/a", None]), kind="number"
+    )
+    assert summary.population_known == 0
+    assert summary.suggested_range.population_share is None
+    assert summary.suggested_range.lift is None
+    assert summary.mode.population_share is None
