@@ -177,3 +177,27 @@ def test_customers_without_a_value_are_listed_by_name_then_id():
     assert result.ranked.empty and result.n == 0
     no_keys = ranked(pd.DataFrame({"revenue": [np.nan, np.nan]}, index=[8, 7]))
     assert no_keys.without_value["revenue"].isna().all()
+
+
+def test_names_decide_between_customers_without_revenue():
+    frame = pd.DataFrame(
+        {"id": [1, 2], "name": ["b", "a"], "margin": [5.0, 5.0], "revenue": [np.nan, np.nan]}
+    )
+    result = ranked(frame, goal="profitability").ranked
+    assert result["id"].tolist() == [2, 1]
+    assert result["decided_by"].tolist() == ["criterion", "name"]
+
+
+def test_many_customers_alike_keep_the_id_order_within_each_name():
+    # Sixty customers equal in margin and revenue: thirty named b (ids 1-30), thirty a.
+    frame = pd.DataFrame(
+        {
+            "id": range(1, 61),
+            "name": ["b"] * 30 + ["A"] * 30,
+            "margin": [5.0] * 60,
+            "revenue": [7.0] * 60,
+        }
+    ).sample(frac=1, random_state=3)
+    result = ranked(frame, goal="profitability", n=60).ranked
+    assert result["id"].tolist() == list(range(31, 61)) + list(range(1, 31))
+    assert result["decided_by"].tolist() == ["criterion"] + ["id"] * 29 + ["name"] + ["id"] * 29
