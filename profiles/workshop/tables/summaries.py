@@ -215,7 +215,9 @@ def suggested_range(x: np.ndarray) -> tuple[int | float, int | float]:
 def _number_table(x: np.ndarray) -> pd.DataFrame:
     known = x[~np.isnan(x)]
     values, counts = np.unique(known, return_counts=True)
-    table = pd.DataFrame({"key": values, "label": [_plain(v) for v in values], "count": counts})
+    # An object array from the start: a list of 35 and 2.5 would be read as 35.0 and 2.5.
+    labels = np.array([_plain(v) for v in values], dtype=object)
+    table = pd.DataFrame({"key": values, "label": labels, "count": counts})
     return table.astype({"label": object, "count": int})
 
 

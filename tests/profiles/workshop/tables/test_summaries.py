@@ -455,3 +455,20 @@ def test_a_population_without_numbers_gives_the_range_no_population_share():
     assert summary.suggested_range.population_share is None
     assert summary.suggested_range.lift is None
     assert summary.mode.population_share is None
+
+
+def test_whole_bounds_and_values_are_ints_up_to_the_float_precision():
+    low, high = suggested_range(np.array([120.0, 120.0, 480.0, 480.0]))
+    assert (low, high) == (100, 500)
+    assert (type(low), type(high)) == (int, int)
+    (big, _) = suggested_range(np.array([2.0**53, 2.0**53]))
+    assert type(big) is float
+    summary = summarise_column(pd.Series([35.0, 35.0, 2.5]), kind="number")
+    assert (summary.mode.value, type(summary.mode.value)) == (35, int)
+    assert summary.counts["count"].dtype.kind == "i"
+    assert [type(v) for v in summary.counts["value"]] == [int, float]
+
+
+def test_a_range_across_300_orders_of_magnitude_is_still_exact():
+    # 5e-324 to 12.5: a fifth of the width is just under 2.5, so the step is 1, not 5.
+    assert suggested_range(np.array([5e-324, 5e-324, 12.5, 12.5])) == (0, 13)
