@@ -201,3 +201,40 @@ def test_many_customers_alike_keep_the_id_order_within_each_name():
     result = ranked(frame, goal="profitability", n=60).ranked
     assert result["id"].tolist() == list(range(31, 61)) + list(range(1, 31))
     assert result["decided_by"].tolist() == ["criterion"] + ["id"] * 29 + ["name"] + ["id"] * 29
+
+
+def test_a_customer_sharing_the_criterion_with_the_next_one_is_a_tie_break():
+    frame = pd.DataFrame({"id": [1, 2], "margin": [5.0, 5.0], "revenue": [2.0, 1.0]})
+    result = ranked(frame, goal="profitability").ranked
+    assert result["tie_break"].tolist() == [True, True]
+    assert result["decided_by"].tolist() == ["criterion", "revenue"]
+
+
+def test_the_ranked_and_unranked_frames_keep_exactly_the_input_columns():
+    frame = pd.DataFrame(
+        {"id": [1, 2], "name": ["a", "b"], "revenue": [1.0, np.nan]}, index=[10, 20]
+    )
+    result = ranked(frame)
+    assert list(result.ranked.columns) == [
+        "id",
+        "name",
+        "revenue",
+        "rank",
+        "tie_break",
+        "decided_by",
+    ]
+    assert list(result.without_value.columns) == ["id", "name", "revenue"]
+    assert list(result.ranked.index) == [0] and list(result.without_value.index) == [0]
+
+
+def test_an_empty_ranking_has_typed_tie_columns():
+    result = ranked(pd.DataFrame({"id": [1], "revenue": [np.nan]}))
+    assert result.ranked["tie_break"].dtype == bool
+    assert result.ranked["decided_by"].dtype == object
+
+
+def test_unranked_customers_without_ids_keep_their_order_within_a_name():
+    frame = pd.DataFrame(
+        {"name": ["b"] * 20 + ["a"] * 20, "seq": range(40), "revenue": [np.nan] * 40}
+    )
+    assert ranked(frame).without_value["seq"].tolist() == list(range(20, 40)) + list(range(20))
