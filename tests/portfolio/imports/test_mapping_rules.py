@@ -97,3 +97,31 @@ def test_a_field_earlier_in_the_list_wins_a_tie_for_one_header():
 @pytest.mark.parametrize("headers", [[], [""], ["   "], ["2024"], ["%"]])
 def test_headers_without_words_map_to_nothing(headers):
     assert mapped(headers) == {}
+
+
+def test_a_percent_sign_becomes_a_word_of_its_own():
+    assert normalize_header("Marge%") == "marge %"
+
+
+def test_a_longer_keyword_found_in_a_header_beats_a_shorter_one():
+    # "annual revenue" (14 letters) and "revenue" (7) are both in it: the customer's revenue.
+    assert mapped(["Annual revenue total"]) == {"company_revenue": "Annual revenue total"}
+
+
+def test_an_equal_score_goes_to_the_field_listed_first():
+    # "umsatz" (revenue) and "gewinn" (profit) are equally long: revenue comes first.
+    assert mapped(["Umsatz Gewinn"]) == {"revenue": "Umsatz Gewinn"}
+
+
+def test_of_two_headers_alike_the_first_wins_whether_exact_or_contained():
+    assert mapped(["Revenue", "revenue"]) == {"revenue": "Revenue"}
+    assert mapped(["Nettoumsatz gesamt", "nettoumsatz gesamt"]) == {"revenue": "Nettoumsatz gesamt"}
+
+
+def test_a_keyword_of_five_letters_counts_inside_a_word():
+    assert mapped(["Zielmarge"]) == {"margin": "Zielmarge"}
+
+
+def test_a_number_added_to_a_repeated_header_is_dropped():
+    assert mapped(["Kunde (2)"]) == {"name": "Kunde (2)"}
+    assert mapped(["Kunde seit (2)"]) == {"customer_since": "Kunde seit (2)"}
