@@ -121,3 +121,7 @@ def test_every_date_in_range_reads_back_in_every_format(date, layout):
 def test_every_serial_number_in_range_is_its_date(date):
     serial = (date - dt.date(1899, 12, 30)).days
     assert dates(str(serial)) == [date.isoformat()]
+
+
+def test_a_second_part_of_exactly_12_is_no_evidence_of_month_first():
+    assert dates("01/12/2025", "02/03/2025") == ["2025-12-01", "2025-03-02"]

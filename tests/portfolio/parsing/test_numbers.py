@@ -203,3 +203,14 @@ def test_an_empty_column_parses_to_nothing():
     values, bad = parse_numbers(column(None, None))
     assert plain(values) == [None, None] and bad.tolist() == [False, False]
     assert np.isnan(parse_percent(column(None))[0].iloc[0])
+
+
+def test_beyond_the_sample_evidence_for_a_point_counts_too():
+    ambiguous = [f"{i}.000" for i in range(1, SAMPLE_VALUES + 1)]  # lone groups: weakly comma
+    fmt = detect_number_format(column(*ambiguous, "12", "1.5"))
+    assert (fmt.decimal, fmt.certain) == (".", True)
+
+
+def test_evidence_in_the_sample_is_not_dropped_for_a_long_column():
+    fmt = detect_number_format(column("1,5", *map(str, range(SAMPLE_VALUES + 1))))
+    assert (fmt.decimal, fmt.certain) == (",", True)

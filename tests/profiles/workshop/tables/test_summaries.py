@@ -472,3 +472,35 @@ def test_whole_bounds_and_values_are_ints_up_to_the_float_precision():
 def test_a_range_across_300_orders_of_magnitude_is_still_exact():
     # 5e-324 to 12.5: a fifth of the width is just under 2.5, so the step is 1, not 5.
     assert suggested_range(np.array([5e-324, 5e-324, 12.5, 12.5])) == (0, 13)
+
+
+def test_the_counts_table_types_its_population_columns():
+    alone = summarise_column(BEST).counts
+    assert str(alone["population_count"].dtype) == "Int64"
+    assert alone["population_count"].isna().all()
+    assert alone["population_share"].dtype == float
+    shared = summarise_column(BEST, population=ALL).counts
+    assert str(shared["population_count"].dtype) == "Int64"
+    assert summarise_column(BEST, kind="number").suggested_range is None
+    numbers = summarise_column(pd.Series([1, 2, 3]), kind="number").suggested_range
+    assert numbers.population_share is None and numbers.lift is None
+
+
+def test_a_value_rare_in_the_population_still_has_a_lift():
+    # IT is 1 of 200 in the portfolio (0.5 %) and 1 of 2 among the best (50 %): lift 100.
+    population = pd.Series(["IT"] + ["Retail"] * 199)
+    mode = summarise_column(pd.Series(["IT", "Telco"]), population=population).mode
+    assert (mode.value, mode.population_share) == ("IT", 0.5)
+    assert mode.lift == pytest.approx(100)
+
+
+def test_the_population_of_a_multi_valued_column_is_split_alike():
+    summary = summarise_column(
+        pd.Series(["money, fear"]), population=pd.Series(["money, power", "fear"]), kind="multi"
+    )
+    counts = dict(zip(summary.counts["value"], summary.counts["population_count"], strict=True))
+    assert counts == {"fear": 1, "money": 1}
+    text = summarise_column(
+        pd.Series(["money, fear"]), population=pd.Series(["money, fear", "fear"]), kind="text"
+    )
+    assert text.mode.population_share == 50.0
