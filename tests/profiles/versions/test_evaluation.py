@@ -504,3 +504,13 @@ def test_evaluate_frame_on_typed_number_columns_follows_the_rule(profile, number
 )
 def test_the_oracle_reads_values_as_documented(value, expected):
     assert element(value) == expected
+
+
+def test_a_column_of_driver_texts_is_split_into_values():
+    criteria = profile(
+        ("neutral", "drivers", "in", ["money"]), ("neutral", "drivers", "ne", "fear")
+    )
+    frame = pd.DataFrame({"drivers": ["power, money", "fear; power", "moneyless"]})
+    result = evaluate_frame(criteria, frame)
+    assert list(result["neutral: drivers in"]) == ["met", "missed", "missed"]
+    assert list(result["neutral: drivers ne"]) == ["met", "missed", "met"]
