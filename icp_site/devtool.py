@@ -1,4 +1,5 @@
-"""What `./dev run` and `./dev test` do once the virtual environment is ready."""
+"""What `./dev run`, `./dev test`, `./dev messages` and `./dev mutate` do once the virtual
+environment is ready."""
 
 import contextlib
 import os
@@ -112,9 +113,17 @@ def messages(args: list[str]) -> int:
     """Extract marked strings into locale/*.po and compile them (needs gettext)."""
     extract = [*MANAGE, "makemessages", "--no-obsolete", "--no-location"]
     extract += ["--ignore=.venv/*", "--ignore=bench/*", "--ignore=tests/*", "--ignore=.data/*"]
+    extract += ["--ignore=mutants/*"]
     extract += [f"--locale={language}" for language in LANGUAGES]
     subprocess.run(extract, check=True, cwd=ROOT)
-    return subprocess.call([*MANAGE, "compilemessages", "--ignore=.venv/*"], cwd=ROOT)
+    compile_ = [*MANAGE, "compilemessages", "--ignore=.venv/*", "--ignore=mutants/*"]
+    return subprocess.call(compile_, cwd=ROOT)
+
+
+def mutate(args: list[str]) -> int:
+    """Mutation-test the core modules, or the named ones, against their fast tests."""
+    command = [sys.executable, "-m", "scripts.mutate", *args]
+    return subprocess.call(command, cwd=ROOT)
 
 
 def main() -> int:
@@ -125,7 +134,9 @@ def main() -> int:
         return test(args)
     if command == "messages":
         return messages(args)
-    print("usage: python -m icp_site.devtool run|test|messages [args]")
+    if command == "mutate":
+        return mutate(args)
+    print("usage: python -m icp_site.devtool run|test|messages|mutate [args]")
     return 2
 
 

@@ -15,8 +15,25 @@ from portfolio.frames import snapshot
 from tests.factories import PASSWORD, MembershipFactory, OrganizationFactory
 
 # These machines are shared and noisy: a per-example deadline only makes tests flaky.
-hypothesis_settings.register_profile("icp", deadline=None)
-hypothesis_settings.load_profile("icp")
+# "dev" explores new examples on every run and replays the failures it stored in .hypothesis/;
+# "ci" (CI=true, and `./dev mutate`) draws the same examples every time and stores none, so a
+# red run means the code changed, never the draw. HYPOTHESIS_PROFILE picks one by name.
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, database=None)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
+)
+
+# Fixtures that reach the database; a test using one is not a fast test.
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--fast",
+        action="store_true",
+        help="run only the fast tests: those that need neither the database nor a browser",
+    )
 
 
 @dataclass
@@ -53,7 +70,18 @@ def password() -> str:
     return PASSWORD
 
 
+def _needs_database_or_browser(item) -> bool:
+    uses = set(getattr(item, "fixturenames", ()))
+    markers = {"browser", "django_db"}
+    return bool(uses & DATABASE_FIXTURES) or any(item.get_closest_marker(m) for m in markers)
+
+
 def pytest_collection_modifyitems(config, items):
+    if config.getoption("--fast"):
+        slow = [item for item in items if _needs_database_or_browser(item)]
+        if slow:
+            config.hook.pytest_deselected(items=slow)
+            items[:] = [item for item in items if not _needs_database_or_browser(item)]
     # Browser tests need Debian's Chromium; without it they are skipped (CI installs it).
     if os.path.exists("/usr/bin/chromium"):
         return

@@ -6,7 +6,7 @@ import pandas as pd
 from portfolio.parsing.values import expand, factorize
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # serial 1 is 1900-01-01 given Excel's leap-year bug
-SERIAL_RANGE = (20_000, 80_000)  # 1954-10-02 .. 2119-01-10: anything else is not a date
+SERIAL_RANGE = (20_000, 80_000)  # 1954-10-03 .. 2119-01-11: anything else is not a date
 YEAR_RANGE = (1900, 2100)
 
 

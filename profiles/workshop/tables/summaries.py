@@ -16,6 +16,9 @@ all: 2.7×"), so the team sees data, not only opinion.
   the other values of the tie are listed in `tied`.
 - The suggested range is the 25th to the 75th percentile (linear interpolation) widened outwards
   to a round step of 1 or 5 × 10^k near a fifth of its width: 21.25 to 48.5 becomes 20 to 50.
+  Whole numbers get whole bounds. The bounds are computed in exact decimals (the percentiles as
+  they print), so 0.3 to 0.5 stays 0.3 to 0.5 and no 0.30000000000000004 appears; equal
+  percentiles give a range of one value, and a spread of any size, however tiny, a valid range.
 - Lift = share among the best ÷ share in the population; None where the population has no known
   value, or none of this value.
 """
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal, localcontext
 from typing import Any, Literal
 
 import numpy as np
@@ -180,31 +184,40 @@ def _numbers(values: pd.Series) -> np.ndarray:
     return np.array([*parsed, np.nan], dtype=float)[codes]  # code -1 picks the trailing NaN
 
 
-def _nice_step(raw: float) -> float:
-    exponent = math.floor(math.log10(raw))
-    fraction = raw / 10**exponent
-    nice = 1 if fraction < 2.5 else 5 if fraction < 7.5 else 10  # people count in fives and tens
-    return nice * 10.0**exponent
+# Exact for any two floats: 17 significant digits at exponents from -324 to 308.
+_EXACT = Context(prec=700)
+
+
+def _nice_step(raw: Decimal) -> Decimal:
+    exponent = raw.adjusted()  # raw = fraction × 10^exponent, 1 <= fraction < 10
+    fraction = raw.scaleb(-exponent)
+    nice = 1 if fraction < Decimal("2.5") else 5 if fraction < Decimal("7.5") else 10
+    return Decimal(nice).scaleb(exponent)  # people count in fives and tens
 
 
 def suggested_range(x: np.ndarray) -> tuple[int | float, int | float]:
     """The middle half of known numbers (25th to 75th percentile), widened to a round step."""
-    low, high = np.percentile(x, [25, 75])
-    if high == low:
-        return _plain(low), _plain(high)
-    step = _nice_step((high - low) / 5)
-    if np.all(x == np.round(x)):
-        step = max(step, 1.0)  # whole numbers (employees, seats) get whole bounds
-    digits = max(0, -math.floor(math.log10(step)))  # so 0.1 + 0.2 steps print as 0.3
-    low = round(math.floor(low / step) * step, digits)
-    high = round(math.ceil(high / step) * step, digits)
-    return _plain(low), _plain(high)
+    q25, q75 = np.percentile(x, [25, 75])
+    if q75 == q25:
+        return _plain(q25), _plain(q75)
+    with localcontext(_EXACT):
+        low, high = Decimal(repr(float(q25))), Decimal(repr(float(q75)))
+        step = _nice_step((high - low) / 5)
+        if np.all(x == np.round(x)):
+            step = max(step, Decimal(1))  # whole numbers (employees, seats) get whole bounds
+        low = (low / step).to_integral_value(ROUND_FLOOR) * step
+        high = (high / step).to_integral_value(ROUND_CEILING) * step
+    # Rounding outwards past the largest float would give inf: keep the percentile there.
+    low, high = float(low), float(high)
+    return _plain(low if low > -math.inf else q25), _plain(high if high < math.inf else q75)
 
 
 def _number_table(x: np.ndarray) -> pd.DataFrame:
     known = x[~np.isnan(x)]
     values, counts = np.unique(known, return_counts=True)
-    table = pd.DataFrame({"key": values, "label": [_plain(v) for v in values], "count": counts})
+    # An object array from the start: a list of 35 and 2.5 would be read as 35.0 and 2.5.
+    labels = np.array([_plain(v) for v in values], dtype=object)
+    table = pd.DataFrame({"key": values, "label": labels, "count": counts})
     return table.astype({"label": object, "count": int})
 
 

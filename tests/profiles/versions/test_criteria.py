@@ -8,11 +8,15 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from profiles.versions.criteria import Criterion, CriterionError, criteria_from_dicts
-from profiles.versions.evaluation import evaluate, evaluate_frame, result_columns
+from profiles.versions.criteria import (
+    Criterion,
+    CriterionError,
+    criteria_from_dicts,
+    read,
+    value_text,
+)
+from profiles.versions.evaluation import evaluate, evaluate_frame
 
 
 def judge(operator, value, attribute_value, attribute="x"):
@@ -269,114 +273,8 @@ def test_the_api_form_of_a_result_has_a_stable_shape():
 
 # --------------------------------------------------------------------------- frames and properties
 
-TEXTS = st.sampled_from(
-    ["IT", " it", "IT  Services", "Telco", "B2C", "b2b", "35", "20", "power", "money"]
-)
-ATTRIBUTES = ("industry", "employees", "drivers", "custom")
-
-
-@st.composite
-def criteria(draw):
-    segment = draw(st.sampled_from(["do-or-die", "neutral", "do-not"]))
-    attribute = draw(st.sampled_from(ATTRIBUTES))
-    numbers = st.integers(0, 10) | st.sampled_from([2.5, 35, 20.0])
-    operator = draw(
-        st.sampled_from(
-            ["eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "between", "contains"]
-        )
-    )
-    if operator == "between":
-        value = sorted(draw(st.lists(numbers, min_size=2, max_size=2)))
-    elif operator in ("in", "not_in"):
-        value = draw(
-            st.lists(numbers, min_size=1, max_size=3) | st.lists(TEXTS, min_size=1, max_size=3)
-        )
-    elif operator == "contains":
-        value = draw(TEXTS)
-    else:
-        value = draw(numbers | TEXTS)
-    try:
-        return Criterion(segment, attribute, operator, value)
-    except CriterionError:
-        return Criterion(segment, attribute, "gte", 20)  # a text for a numeric attribute
-
-
-SCALARS = (
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats()
-    | st.decimals()
-    | st.just(Decimal("sNaN"))
-    | st.text(max_size=6)
-    | TEXTS
-    | st.dates()
-    | st.just(pd.NA)
-)
-ANY_VALUE = st.recursive(
-    SCALARS,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
-    max_leaves=6,
-)
-
-
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    st.lists(criteria(), max_size=8),
-    st.dictionaries(st.sampled_from(ATTRIBUTES) | st.text(max_size=5), ANY_VALUE, max_size=5),
-)
-def test_any_attributes_give_an_answer_never_an_error(profile, attributes):
-    result = evaluate(profile, attributes)
-    assert result.segment in ("do-or-die", "neutral", "do-not", "unknown")
-    assert 0 <= result.known <= result.total == len(profile)
-    assert result.reason_text()
-
-
-CELLS = (
-    st.none()
-    | st.just(float("nan"))
-    | st.integers(0, 10)
-    | st.floats(0, 10)
-    | st.sampled_from([2.5, 35, 20.0, float("inf")])
-    | st.decimals(0, 10, places=1)
-    | st.booleans()
-    | TEXTS
-    | st.text(max_size=3)
-    | st.lists(TEXTS, max_size=3)
-    | st.sampled_from(["power, money", "money;fear", ""])
-)
-
-
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    st.lists(criteria(), max_size=8),
-    st.lists(st.dictionaries(st.sampled_from(ATTRIBUTES), CELLS), min_size=1, max_size=12),
-)
-def test_evaluate_frame_gives_the_same_answer_as_evaluate_row_by_row(profile, rows):
-    frame = evaluate_frame(profile, pd.DataFrame(rows))
-    columns = result_columns(profile)
-    for position, attributes in enumerate(rows):
-        one = evaluate(profile, attributes)
-        row = frame.iloc[position]
-        assert (row["segment"], row["known"], row["total"]) == (one.segment, one.known, one.total)
-        assert row["reason"] == one.reason.code
-        assert [row[name] for name in columns] == [r.result for r in one.results]
-
-
-NUMBERS = st.none() | st.integers(0, 10) | st.sampled_from([2.5, 20.0, 35, float("inf")])
-
-
-@settings(max_examples=200)
-@given(st.lists(criteria(), max_size=6), st.lists(NUMBERS, min_size=1, max_size=12), st.booleans())
-def test_evaluate_frame_on_typed_number_columns_matches_evaluate(profile, numbers, nullable):
-    frame = pd.DataFrame({"employees": numbers, "custom": numbers}, dtype=float)
-    if nullable:
-        frame = frame.astype({"custom": "Float64"})
-    result = evaluate_frame(profile, frame)
-    for position, number in enumerate(numbers):
-        one = evaluate(profile, {"employees": number, "custom": number})
-        assert result["segment"].iloc[position] == one.segment
-        assert list(result.iloc[position, 4:]) == [r.result for r in one.results]
+# The properties (any attributes, frames, typed columns) are in test_evaluation.py, checked
+# against a plain-Python oracle of the rule.
 
 
 def test_evaluate_frame_reads_nullable_categorical_and_absent_columns():
@@ -426,6 +324,7 @@ def test_evaluate_frame_finds_part_of_a_text_one_of_several_values_and_numbers_a
     ]
 
 
+@pytest.mark.timed
 def test_evaluate_frame_checks_100000_rows_against_10_criteria_within_a_second():
     rng = np.random.default_rng(7)
     rows = 100_000
@@ -477,3 +376,122 @@ def test_evaluate_frame_checks_100000_rows_against_10_criteria_within_a_second()
 
 def test_dates_are_not_compared_but_never_fail():
     assert judge("eq", "2024-01-01", dt.date(2024, 1, 1)) == "unknown"
+
+
+# ------------------------------------------------------------------------- how values show
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        ([20, 50], "20–50"),
+        ([2.5, 1e7], "2.5–10000000"),
+        ([20, "IT"], "20, IT"),
+        (["IT", "Telco"], "IT, Telco"),
+        ([1, 2, 3], "1, 2, 3"),
+        ([0.1234567], "0.123457"),
+        (2.0000001, "2"),  # six decimals at most, and no point left dangling
+        (35.0, "35"),
+        (-2.50, "-2.5"),
+        (6e7, "60000000"),
+        (True, "True"),
+        ("B2B", "B2B"),
+    ],
+)
+def test_value_text_writes_values_as_the_form_reads_them(value, text):
+    assert value_text(value) == text
+
+
+def test_a_criterion_without_a_note_has_an_empty_note():
+    data = {"segment": "neutral", "attribute": "x", "operator": "eq", "value": 1}
+    assert Criterion.from_dict(data).note == ""
+    assert Criterion.from_dict({**data, "note": None}).note == ""
+    assert Criterion.from_dict({**data, "note": "why"}).note == "why"
+
+
+def test_two_criteria_alike_are_refused_naming_the_segment_and_the_test():
+    item = {"segment": "do-not", "attribute": "industry", "operator": "in", "value": ["Gov"]}
+    with pytest.raises(CriterionError) as raised:
+        criteria_from_dicts([item, {**item, "value": ["Retail"]}])
+    assert str(raised.value) == "do-not has two criteria “industry in”; merge them into one."
+    assert raised.value.kind == "duplicate"
+
+
+def test_whole_numbers_are_stored_as_ints_up_to_the_float_precision():
+    assert type(Criterion("neutral", "x", "gte", 2.0**53 - 1).value) is int
+    assert type(Criterion("neutral", "x", "gte", 2.0**53).value) is float
+    assert type(Criterion("neutral", "x", "gte", -(2.0**53)).value) is float
+    assert type(Criterion("neutral", "x", "gte", 35.5).value) is float
+    assert Criterion("neutral", "employees", "in", [" 2e3 ", "-1.50"]).value == (2000, -1.5)
+
+
+def test_a_criterion_knows_its_key_kind_and_stored_value():
+    criterion = Criterion("do-not", "industry", "in", ("Gov", "Retail"))
+    assert criterion.key == ("do-not", "industry", "in")
+    assert not criterion.numeric
+    assert criterion.json_value() == ["Gov", "Retail"]
+    assert Criterion("do-not", "employees", "lt", 5).numeric
+    assert Criterion("do-not", "employees", "lt", 5).json_value() == 5
+
+
+@pytest.mark.parametrize(
+    ("value", "reading"),
+    [
+        ("  Top  10 ", (False, (("top 10", None),))),
+        (" 35 ", (False, (("35", 35.0),))),
+        (np.bool_(True), (False, (("1", 1.0),))),
+        (Decimal("2.50"), (False, (("2.5", 2.5),))),
+        (1e15, (False, (("1000000000000000.0", 1e15),))),
+        (999999999999999.0, (False, (("999999999999999", 999999999999999.0),))),
+        (np.array([["a", 1]], dtype=object), (True, (("a", None), ("1", 1.0)))),
+        ({"a"}, (True, (("a", None),))),
+        (("", None), None),
+        ("power; money", (False, (("power; money", None),))),
+        (dt.date(2024, 1, 1), None),
+    ],
+)
+def test_what_criteria_read_of_a_value(value, reading):
+    assert read(value) == reading
+
+
+def test_a_multi_valued_text_is_split_at_commas_and_semicolons():
+    assert read("power; Money,,fear", multi=True) == (
+        True,
+        (("power", None), ("money", None), ("fear", None)),
+    )
+    assert read(" , ;", multi=True) is None
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        ({"segment": "neutral", "attribute": "x", "operator": "eq", "value": ""}, "value"),
+        ({"segment": "neutral", "attribute": "x", "operator": "eq", "value": None}, "value"),
+        (
+            {"segment": "neutral", "attribute": "x", "operator": "contains", "value": " "},
+            "contains",
+        ),
+        (
+            {"segment": "neutral", "attribute": "x", "operator": "between", "value": [1, 2, 3]},
+            "between",
+        ),
+        ({"segment": "neutral", "attribute": "x", "operator": "not_in", "value": "a"}, "list"),
+        ({"segment": "neutral", "attribute": "x", "operator": "eq", "value": 1, "note": 5}, "note"),
+        ({"segment": "neutral", "attribute": 5, "operator": "eq", "value": 1}, "attribute"),
+        ({"segment": "neutral", "attribute": "x", "value": 1}, "missing"),
+    ],
+)
+def test_each_mistake_has_its_kind(data, kind):
+    with pytest.raises(CriterionError) as raised:
+        Criterion.from_dict(data)
+    assert raised.value.kind == kind
+
+
+def test_a_missing_field_and_an_unknown_one_are_named():
+    with pytest.raises(CriterionError, match=r"^A criterion needs operator, value\.$"):
+        Criterion.from_dict({"segment": "neutral", "attribute": "x"})
+    with pytest.raises(CriterionError, match=r"^Unknown field in a criterion: a, b\.$"):
+        Criterion.from_dict({"b": 1, "a": 2, "segment": "neutral"})
+    with pytest.raises(CriterionError, match="“nope”; use one of eq, ne, in, not_in, gt,"):
+        Criterion("neutral", "x", "nope", 1)
