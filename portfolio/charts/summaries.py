@@ -122,14 +122,24 @@ def bands(band_counts: pd.Series, labels: dict[str, str]) -> str:
     return _("Customers per band: %(counts)s.") % {"counts": _counts(pairs)}
 
 
-def types(counts: pd.Series, labels: dict[str, str], split: tuple[float, float]) -> str:
-    """The four-types scatter: customers per type and where the splits lie."""
+def types(
+    counts: pd.Series,
+    labels: dict[str, str],
+    split: tuple[float, float],
+    axes: tuple[str, str],
+) -> str:
+    """The four-types scatter: customers per type and where the two axes are split."""
     if not counts.sum():
         return _("No customer has both values.")
     pairs = [(labels[t], counts[t]) for t in counts.index]
-    return _("Customers per type: %(counts)s (splits at %(value)s and %(bond)s).") % {
+    return _(
+        "Customers per type: %(counts)s. Split: %(value_axis)s at %(value)s, "
+        "%(bond_axis)s at %(bond)s."
+    ) % {
         "counts": _counts(pairs),
+        "value_axis": axes[0],
         "value": _limit(split[0]),
+        "bond_axis": axes[1],
         "bond": _limit(split[1]),
     }
 
@@ -140,7 +150,7 @@ def reps(totals: pd.DataFrame, owner_names: list[str]) -> str:
         return _("No customers.")
     top = int(np.nanargmax(totals["revenue"].to_numpy(dtype=float)))
     return _(
-        "The largest portfolio is %(name)s's, with %(share)s of the revenue; %(count)s "
+        "%(name)s has the largest portfolio, with %(share)s of the revenue; %(count)s "
         "portfolios in all."
     ) % {
         "name": owner_names[top],

@@ -145,7 +145,9 @@ def _types_results(dataset, data, columns, models) -> dict:
             value_label=value_label,
             bond_label=bond_label,
         ),
-        "summary": summaries.types(result.counts, services.TYPE_LABELS, result.split),
+        "summary": summaries.types(
+            result.counts, services.TYPE_LABELS, result.split, (value_label, bond_label)
+        ),
         "type_figures": services.type_figures(result),
     }
 

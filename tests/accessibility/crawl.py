@@ -79,11 +79,31 @@ SETTLED = """
 """
 
 
+# Every chart: no Tab stop inside it (plotly's mode bar), a summary in words it is described
+# by, and a link to a data table that is on the page.
+CHART_CHECK = """
+() => Array.from(document.querySelectorAll("[data-chart]")).flatMap((chart) => {
+  const id = chart.getAttribute("data-chart");
+  const problems = [];
+  const stops = chart.querySelectorAll("a[href], button, input, select, [tabindex]");
+  if (chart.querySelector(".modebar") || stops.length) problems.push(id + ": controls inside");
+  const summary = document.getElementById(chart.getAttribute("aria-describedby") || "");
+  if (!summary || summary.textContent.trim().length < 20) problems.push(id + ": no summary");
+  const link = summary && summary.querySelector("a[href^='#']");
+  if (!link || !document.getElementById(link.getAttribute("href").slice(1))) {
+    problems.push(id + ": no data table");
+  }
+  return problems;
+})
+"""
+
+
 @dataclass
 class PageResult:
     key: str
     url: str
     violations: list[dict] = field(default_factory=list)
+    chart_problems: list[str] = field(default_factory=list)
 
     @property
     def blocking(self) -> list[dict]:
@@ -158,7 +178,12 @@ def crawl(
         if landed != key and landed in results:
             continue  # redirected to a page already audited
         _settle(page)
-        results[landed or key] = PageResult(key=landed or key, url=page.url, violations=audit(page))
+        results[landed or key] = PageResult(
+            key=landed or key,
+            url=page.url,
+            violations=audit(page),
+            chart_problems=page.evaluate(CHART_CHECK),
+        )
         assert len(results) <= limit, f"the crawl found more than {limit} pages: {sorted(results)}"
         queue.extend(page.evaluate(LINKS))
     return results

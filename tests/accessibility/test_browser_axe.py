@@ -1,5 +1,8 @@
 """axe-core on every page, for the leader, the rep and the admin, in English and German.
 
+Every chart met on the way is checked too: nothing focusable inside it, a summary in words,
+a link to its data table.
+
 One browser, one context per member (reused for both languages): the crawl follows the
 links and GET forms from the home page, so a page added later is audited without a list to
 keep. Any critical or serious WCAG 2.1 A/AA violation fails, with the page and the elements
@@ -104,6 +107,7 @@ def _failures(results, pending_seen: set) -> list[str]:
                     f"{who}/{language} {result.key} ({result.url}): {v['impact']} {v['id']} "
                     f"x{v['nodes']} {v['targets'][:3]} {v['summary'][:200]}"
                 )
+            lines.extend(f"{who}/{language} {result.key}: {p}" for p in result.chart_problems)
     return lines
 
 
@@ -111,7 +115,8 @@ def _write_report(results) -> None:
     REPORT.parent.mkdir(exist_ok=True)
     report = {
         f"{who}/{language}": {
-            key: {"url": r.url, "violations": r.violations} for key, r in sorted(pages.items())
+            key: {"url": r.url, "violations": r.violations, "charts": r.chart_problems}
+            for key, r in sorted(pages.items())
         }
         for (who, language), pages in results.items()
     }
