@@ -1,6 +1,7 @@
 """The colours that carry meaning: defined once, readable (WCAG 1.4.3 / 1.4.11), the same in
 the stylesheet and in the charts."""
 
+import math
 import re
 from pathlib import Path
 
@@ -63,6 +64,51 @@ def test_the_size_groups_differ_by_lightness_not_only_hue():
     colours = [common.GROUP_COLORS[g] for g in ("large", "medium", "small")]
     assert contrast(colours[0], colours[1]) >= 1.5
     assert contrast(colours[1], colours[2]) >= 1.5
+
+
+# Machado et al. (2009), severity 1, on linear RGB.
+COLOUR_BLINDNESS = {
+    "deuteranopia": [
+        [0.367322, 0.860646, -0.227968],
+        [0.280085, 0.672501, 0.047413],
+        [-0.011820, 0.042940, 0.968881],
+    ],
+    "protanopia": [
+        [0.152286, 1.052583, -0.204868],
+        [0.114503, 0.786281, 0.099216],
+        [-0.003882, -0.048116, 1.051998],
+    ],
+}
+
+
+def _linear(colour: str) -> list[float]:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    return [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+
+
+def _lab(rgb: list[float]) -> tuple[float, float, float]:
+    x = (0.4124 * rgb[0] + 0.3576 * rgb[1] + 0.1805 * rgb[2]) / 0.9505
+    y = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
+    z = (0.0193 * rgb[0] + 0.1192 * rgb[1] + 0.9505 * rgb[2]) / 1.089
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def seen_with(kind: str, colour: str) -> tuple[float, float, float]:
+    matrix, rgb = COLOUR_BLINDNESS[kind], _linear(colour)
+    return _lab([sum(matrix[i][j] * rgb[j] for j in range(3)) for i in range(3)])
+
+
+@pytest.mark.parametrize("kind", sorted(COLOUR_BLINDNESS))
+def test_the_three_segments_stay_apart_for_red_green_colour_blind_readers(kind):
+    # CIE76 distance: about 2 is just noticeable; 15 is clearly another colour.
+    colours = list(common.SEGMENT_COLORS.values())
+    for i, first in enumerate(colours):
+        for second in colours[i + 1 :]:
+            assert math.dist(seen_with(kind, first), seen_with(kind, second)) >= 15
 
 
 def _css_variables() -> dict[str, str]:
