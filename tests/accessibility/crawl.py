@@ -133,6 +133,14 @@ def audit(page) -> list[dict]:
     return page.evaluate(RUN_AXE, [TAGS, EXTRA_RULES])
 
 
+def audit_here(page, key: str) -> PageResult:
+    """Audit the page as it is once its charts and htmx panels are in."""
+    _settle(page)
+    return PageResult(
+        key=key, url=page.url, violations=audit(page), chart_problems=page.evaluate(CHART_CHECK)
+    )
+
+
 def _settle(page) -> None:
     # A chart that never draws is for axe to report, not for the crawl to stop at.
     with contextlib.suppress(PlaywrightTimeout):
@@ -177,13 +185,7 @@ def crawl(
         landed = page_key(urlsplit(page.url).path)
         if landed != key and landed in results:
             continue  # redirected to a page already audited
-        _settle(page)
-        results[landed or key] = PageResult(
-            key=landed or key,
-            url=page.url,
-            violations=audit(page),
-            chart_problems=page.evaluate(CHART_CHECK),
-        )
+        results[landed or key] = audit_here(page, landed or key)
         assert len(results) <= limit, f"the crawl found more than {limit} pages: {sorted(results)}"
         queue.extend(page.evaluate(LINKS))
     return results

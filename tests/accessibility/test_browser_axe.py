@@ -23,7 +23,7 @@ from icp_site.middleware import SESSION_KEY
 from icp_site.models import Organization, User
 from profiles.demo import TITLE
 from profiles.models import Workshop
-from tests.accessibility.crawl import audit, crawl
+from tests.accessibility.crawl import audit, audit_here, crawl
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -95,6 +95,36 @@ def _new_context(chromium, base_url: str):
     return context
 
 
+def _upload(page, csv: str, tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text(csv, encoding="utf-8")
+    page.set_input_files("main form input[type=file]", str(path))
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+
+
+CUSTOMERS = "Customer,Revenue,Seats,Industry\nAlpha AB,1200,3,IT\nBeta GmbH,800,12,Retail\n"
+PROSPECTS = "Company,Industry,Employees,Country\nGamma Oy,IT,250,FI\nDelta AS,Retail,8,NO\n"
+
+
+def _after_actions(who: str, page, tmp_path: Path) -> dict:
+    """Pages only a form leads to: the column mapping after an upload, a fit check's result."""
+    found = {}
+    if who == "leader":
+        page.goto("/customers/import/")
+        _upload(page, CUSTOMERS, tmp_path, "customers.csv")
+        found["import_mapping (after an upload)"] = audit_here(page, "import_mapping")
+    if who == "rep":
+        page.goto("/profile/fit-check/")
+        page.click("main form button[name=check]")
+        page.locator("#fit-result [data-segment]").wait_for()
+        found["fit_check (a result)"] = audit_here(page, "fit_check result")
+        page.goto("/profile/fit-check/bulk/")
+        _upload(page, PROSPECTS, tmp_path, "prospects.csv")
+        found["fit_check_bulk_mapping (after an upload)"] = audit_here(page, "bulk_mapping")
+    return found
+
+
 def _failures(results, pending_seen: set) -> list[str]:
     lines = []
     for (who, language), pages in results.items():
@@ -123,7 +153,7 @@ def _write_report(results) -> None:
     REPORT.write_text(json.dumps(report, indent=1, ensure_ascii=False))
 
 
-def test_no_page_has_a_critical_or_serious_axe_violation(demo, chromium, live_server):
+def test_no_page_has_a_critical_or_serious_axe_violation(demo, chromium, live_server, tmp_path):
     base = live_server.url
     organization = Workshop.objects.get(title=TITLE).organization
     results = {}
@@ -143,6 +173,7 @@ def test_no_page_has_a_critical_or_serious_axe_violation(demo, chromium, live_se
             User.objects.filter(pk=user.pk).update(language=language)
             context.add_cookies([_language_cookie(language, base)])
             results[(who, language)] = crawl(page, base, ["/"], skip=SKIP)
+            results[(who, language)] |= _after_actions(who, page, tmp_path)
             assert page.locator("html").get_attribute("lang") == language
         context.close()
     _write_report(results)
