@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from django.utils import formats, translation
 
@@ -34,11 +34,23 @@ def _decimal(value) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+def rounded(value: Decimal, digits: int) -> Decimal:
+    """`value` rounded half to even to `digits` decimals (Django's number_format truncates)."""
+    try:
+        return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
+    except InvalidOperation:  # more digits than a Decimal context holds: nothing to round
+        return value
+
+
 def format_money(value, currency: str, *, digits: int = 2) -> str:
-    """`value` as money in the active language: 1.234,50 € / 1 234,50 kr / €1,234.50."""
+    """`value` as money in the active language: 1.234,50 € / 1 234,50 kr / €1,234.50.
+
+    Rounded once, half to even, to `digits` decimals: 1,439,999.60 shown whole is 1,440,000.
+    """
     amount = _decimal(value)
     if amount is None:
         return "—"
+    amount = rounded(amount, digits)
     language = active_language()
     number = formats.number_format(abs(amount), digits, force_grouping=True)
     symbol = currency_symbol(currency, language)
@@ -54,7 +66,7 @@ def format_percent(value, *, digits: int = 1) -> str:
     amount = _decimal(value)
     if amount is None:
         return "—"
-    number = formats.number_format(amount, digits, force_grouping=True)
+    number = formats.number_format(rounded(amount, digits), digits, force_grouping=True)
     return _PERCENT_PATTERNS.get(active_language(), "{n}%").format(n=number)
 
 

@@ -226,9 +226,24 @@ WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
 # import runs in the background worker instead of the request.
 # Memory each process may keep a dataset's loaded frames in (portfolio.frames.cache).
 FRAME_CACHE_MB = env_int("FRAME_CACHE_MB", 512)
-IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# 256 MB takes a 1,000,000-row CSV of 15 columns (about 110-150 MB) with room to spare; the
+# upload streams to a temporary file and into the database in pieces, never whole in memory.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 256 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 1_000_000)
 IMPORT_INLINE_BYTES = env_int("IMPORT_INLINE_BYTES", 2 * 1024 * 1024)
+# Workbooks are read by the worker in a child process with these limits: what the zip may
+# unpack to, sheets, cells of the sheet read, seconds, and the child's memory.
+IMPORT_WORKBOOK_MAX_UNPACKED_BYTES = env_int("IMPORT_WORKBOOK_MAX_UNPACKED_BYTES", 1024**3)
+IMPORT_WORKBOOK_MAX_SHEETS = env_int("IMPORT_WORKBOOK_MAX_SHEETS", 200)
+IMPORT_WORKBOOK_MAX_CELLS = env_int("IMPORT_WORKBOOK_MAX_CELLS", 30_000_000)
+IMPORT_WORKBOOK_MAX_SECONDS = env_int("IMPORT_WORKBOOK_MAX_SECONDS", 300)
+IMPORT_WORKBOOK_MAX_MEMORY_BYTES = env_int("IMPORT_WORKBOOK_MAX_MEMORY_BYTES", 3 * 1024**3)
+# A running import (or workbook read) writes a heartbeat every IMPORT_HEARTBEAT_SECONDS; one
+# without a heartbeat for IMPORT_STALE_SECONDS lost its process and is marked failed.
+IMPORT_HEARTBEAT_SECONDS = env_int("IMPORT_HEARTBEAT_SECONDS", 15)
+IMPORT_STALE_SECONDS = env_int("IMPORT_STALE_SECONDS", 120)
+# Where a process copies an upload from the database to read it (removed afterwards).
+IMPORT_TMP_DIR = env_str("IMPORT_TMP_DIR", str(DATA_DIR / "import-tmp"))
 # Uploads never imported (waiting for their mapping, with problems, failed) are deleted
 # after this many days, with their file: see portfolio.uploads.services.import_uploads_clean.
 IMPORT_UPLOAD_MAX_AGE_DAYS = env_int("IMPORT_UPLOAD_MAX_AGE_DAYS", 7)
@@ -274,6 +289,7 @@ BACKGROUND_SWEEPS = [
     "profiles.reviews.tasks.reminders_sweep",
     "icp_site.background.records_clean",
     "profiles.reps.prospect_files.prospect_files_clean",
+    "portfolio.uploads.services.import_uploads_sweep",
 ]
 # What to do when a task's worker died, by task: a function taking the task's args/kwargs.
 BACKGROUND_LOST_TASK_HANDLERS = {

@@ -7,7 +7,10 @@ import factory
 
 from icp_site.models import ApiToken, Membership, Organization, Role, User
 from icp_site.tokens.services import api_token_create
+from portfolio.imports.reading import ImportFileError, file_kind
 from portfolio.models import Customer, Dataset, ImportState, ImportUpload
+from portfolio.uploads.samples import text_sample
+from portfolio.uploads.storage import parts_store
 from profiles.models import ProfileVersion, Workshop
 from profiles.versions.services import profile_version_publish, profile_version_save
 from profiles.workshop.services import workshop_create
@@ -133,15 +136,34 @@ class ImportUploadFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = ImportUpload
+        skip_postgeneration_save = True
 
     organization = factory.SubFactory(OrganizationFactory)
     file_name = "customers.csv"
-    content = b"Name,Revenue\nAlpha,100\nBeta,lots\n"
     size = 33
     state = ImportState.INVALID
     report = factory.LazyFunction(
         lambda: {"row_count": 2, "valid_count": 1, "invalid_count": 1, "errors": []}
     )
+
+    @factory.post_generation
+    def content(upload, create, extracted, **kwargs):
+        """The file's bytes, kept as the upload keeps them; a text file is sampled too."""
+        if not create:
+            return
+        data = b"Name,Revenue\nAlpha,100\nBeta,lots\n" if extracted is None else extracted
+        parts_store(upload=upload, chunks=[data])
+        try:
+            kind = file_kind(data) if data else "text"
+        except ImportFileError:
+            kind = "xlsx"
+        upload.file_kind, upload.size = kind, len(data)
+        if kind == "text" and not upload.sample and data.strip():
+            try:
+                upload.sample = text_sample(data, upload.file_name, complete=True, max_rows=10**6)
+            except ImportFileError:
+                upload.sample = {}
+        upload.save(update_fields=["file_kind", "size", "sample"])
 
 
 class ApiTokenFactory(factory.django.DjangoModelFactory):

@@ -19,11 +19,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-results"
 # Step 1 of the demo workshop: the large customers bring 1,439,999 (60.0 % of the revenue).
+# The large group's revenue is 1,439,999.60: shown whole it rounds to 1,440,000 (it used to
+# be truncated to 1,439,999).
 NUMBERS = {
-    "de": ("1.439.999", "60,0"),
-    "sv": ("1 439 999", "60,0"),
-    "zh-hans": ("1,439,999", "60.0"),
-    "en": ("1,439,999", "60.0"),
+    "de": ("1.440.000", "60,0"),
+    "sv": ("1 440 000", "60,0"),
+    "zh-hans": ("1,440,000", "60.0"),
+    "en": ("1,440,000", "60.0"),
 }
 
 

@@ -1,7 +1,7 @@
 """Money and percentages in the member's language.
 
 {% load l10n_money %}
-{% money row.revenue %}              €1,234,567.89 / 1.234.567,89 € (organisation currency)
+{% money row.revenue %}              €1,234,567.89 / 1.234.567,89 € (the page's currency)
 {% money row.revenue 0 %}            whole amounts
 {% money total 0 as amount %}        for {% blocktranslate %}
 {{ row.revenue_share|percent }}      60.0% / 60,0 %
@@ -17,11 +17,27 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def money(context, value, digits=2, currency=None):
-    """`value` in the organisation's currency (or `currency`), formatted for the language."""
-    if currency is None:
-        organization = context.get("organization")
-        currency = getattr(organization, "currency", None) or "EUR"
-    return l10n.format_money(value, currency, digits=int(digits))
+    """`value` in the page's currency (or `currency`), formatted for the language and rounded
+    half to even to `digits`."""
+    return l10n.format_money(value, currency or page_currency(context), digits=int(digits))
+
+
+def page_currency(context) -> str:
+    """The currency of the customer list a page shows, else the organisation's.
+
+    Pages name their list as `dataset`, or through the `workshop` or profile `version` built
+    on it; a page may also set `currency` itself.  A list's money is in its own currency.
+    """
+    if isinstance(context.get("currency"), str) and context.get("currency"):
+        return context["currency"]
+    for owner in ("dataset", "workshop", "version"):
+        item = context.get(owner)
+        dataset = item if owner == "dataset" else getattr(item, "dataset", None)
+        code = getattr(dataset, "currency", None)
+        if isinstance(code, str) and code:
+            return code
+    organization = context.get("organization")
+    return getattr(organization, "currency", None) or "EUR"
 
 
 @register.filter

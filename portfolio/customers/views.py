@@ -11,6 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from icp_site.access import MemberRequest, admin_required, leader_required, member_required
 from portfolio.customers.forms import SIZE_CHOICES, CustomerFilterForm, PeriodForm
+from portfolio.customers.results import import_result, mapping_rows
 from portfolio.customers.services import (
     DatasetInUse,
     dataset_delete,
@@ -19,6 +20,7 @@ from portfolio.customers.services import (
 )
 from portfolio.imports.writing import FACET_FIELDS, FACET_LIMIT
 from portfolio.models import Customer, Dataset, DatasetKind, ImportState, ImportUpload
+from portfolio.uploads.services import import_uploads_sweep
 
 SORTABLE = {
     "name",
@@ -56,10 +58,10 @@ def customers(request: MemberRequest):
         context.update(_customer_list(request, dataset))
     if request.htmx:
         return render(request, "portfolio/customers.html#table", context)
+    import_uploads_sweep()
     uploads = (
         ImportUpload.objects.for_organization(request.organization)
-        .without_content()
-        .defer("sample")
+        .without_sample()
         .exclude(state=ImportState.DONE)
     )
     context["uploads"] = uploads[:10]
@@ -79,6 +81,8 @@ def dataset_detail(request: MemberRequest, pk: int):
         "list_url": reverse("dataset_detail", args=[dataset.pk]),
         "deletable": dataset_is_deletable(dataset),
         "period_form": PeriodForm(initial={"period": dataset.period or "all"}),
+        "result": import_result(dataset),
+        "mapping_rows": mapping_rows(dataset),
         **_customer_list(request, dataset),
     }
     if request.htmx:

@@ -2,6 +2,7 @@
 
 import itertools
 import json
+import queue
 from collections.abc import Callable
 
 import numpy as np
@@ -10,6 +11,8 @@ from django.db import connection
 from psycopg.copy import QueuedLibpqWriter
 
 CHUNK_ROWS = 100_000
+# Pieces of 128 kB the writer thread may hold: 16 MB, about one block of rows.
+QUEUED_PIECES = 128
 Progress = Callable[[str, int, int], None]
 
 # COPY's text format: tab between columns, \N for NULL, and a backslash before any
@@ -40,6 +43,16 @@ def copy_numbers(values: pd.Series) -> np.ndarray:
     else:
         out = np.array(list(map(render, numbers.tolist())), dtype=object)
     out[missing] = "\\N"
+    return out
+
+
+def copy_exact(texts: np.ndarray) -> np.ndarray:
+    """Exact decimal texts for COPY (\\N when empty): they go in as written."""
+    out = np.asarray(texts, dtype=object)
+    missing = pd.isna(out)
+    if missing.any():
+        out = out.copy()
+        out[missing] = "\\N"
     return out
 
 
@@ -85,6 +98,16 @@ def allocate_ids(model, count: int) -> np.ndarray:
         return np.array([row[0] for row in cursor.fetchall()], dtype=np.int64)
 
 
+class _ShortQueueWriter(QueuedLibpqWriter):
+    """psycopg's queued writer with a short queue: the next block is formatted while this one
+    is sent, but a slow server never lets whole blocks pile up in memory (psycopg's queue
+    holds up to 128 MB)."""
+
+    def __init__(self, cursor) -> None:
+        super().__init__(cursor)
+        self._queue = queue.Queue(maxsize=QUEUED_PIECES)
+
+
 def copy_rows(model, block: Callable[[int, int], dict], total: int, progress: Progress) -> None:
     """COPY `total` rows into the model's table; `block(start, end)` gives their text columns.
 
@@ -98,7 +121,7 @@ def copy_rows(model, block: Callable[[int, int], dict], total: int, progress: Pr
     quoted = ", ".join(connection.ops.quote_name(name) for name in columns)
     sql = f"COPY {model._meta.db_table} ({quoted}) FROM STDIN"
     with connection.cursor() as cursor:
-        writer = QueuedLibpqWriter(cursor.cursor)
+        writer = _ShortQueueWriter(cursor.cursor)
         with cursor.cursor.copy(sql, writer=writer) as copy:
             for start in range(0, total, CHUNK_ROWS):
                 end = min(total, start + CHUNK_ROWS)

@@ -1,12 +1,15 @@
-"""Validation against the database: texts longer and numbers larger than their columns hold."""
+"""Limits: texts longer and numbers larger than their database columns hold, and what reading
+one workbook may cost (from the IMPORT_* settings)."""
 
 from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from django.conf import settings
 
 from portfolio.imports.reading import RawTable
+from portfolio.imports.sheets import WorkbookLimits
 from portfolio.imports.validation import RowError
 from portfolio.models import Customer, OrderRow
 
@@ -27,6 +30,18 @@ class LimitError(RowError):
         value = self.value if len(self.value) <= 60 else self.value[:57] + "…"
         reason = LIMIT_REASONS[self.reason_code].format(value=value, limit=self.limit)
         return f"Row {self.row}, column “{self.column}”: {reason}."
+
+
+def workbook_limits() -> WorkbookLimits:
+    """The limits of reading one workbook, as the settings say."""
+    return WorkbookLimits(
+        max_rows=settings.IMPORT_MAX_ROWS,
+        max_cells=settings.IMPORT_WORKBOOK_MAX_CELLS,
+        max_sheets=settings.IMPORT_WORKBOOK_MAX_SHEETS,
+        max_unpacked_bytes=settings.IMPORT_WORKBOOK_MAX_UNPACKED_BYTES,
+        max_seconds=settings.IMPORT_WORKBOOK_MAX_SECONDS,
+        max_memory_bytes=settings.IMPORT_WORKBOOK_MAX_MEMORY_BYTES,
+    )
 
 
 def limit_errors(

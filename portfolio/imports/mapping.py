@@ -1,7 +1,9 @@
 """Canonical customer fields and the guess of which uploaded column holds which field.
 
-Headers are recognised in English, German, Swedish and Simplified Chinese, and under the
-names HubSpot, Salesforce, Pipedrive and Microsoft Dynamics give their export columns.
+Headers are recognised in English, German, Swedish, Simplified Chinese, French, Spanish,
+Italian and Dutch, and under the names HubSpot, Salesforce, Pipedrive and Microsoft Dynamics
+give their export columns (the words are in `synonyms`).  Units in a header ("Umsatz (Mrd.
+USD)", "Revenue (kSEK)") do not hide its field; `parsing.money.header_unit` reads them.
 
 Ambiguities, decided on purpose:
 * "Annual Revenue" (HubSpot, Salesforce, Dynamics), "Jahresumsatz", "Årsomsättning" and
@@ -21,6 +23,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from portfolio.imports.synonyms import BANDS, CONTAINS, EXACT
+from portfolio.parsing.money import strip_units
+
 
 @dataclass(frozen=True)
 class Field:
@@ -31,6 +36,7 @@ class Field:
     required: bool = False
     allow_negative: bool = True
     order_level: bool = False  # only meaningful in order/invoice files
+    stored: bool = True  # a column of the customer table (the period only chooses rows)
 
 
 FIELDS: tuple[Field, ...] = (
@@ -51,198 +57,17 @@ FIELDS: tuple[Field, ...] = (
     Field("growth", "percent"),
     Field("owner", "text"),  # sales rep
     Field("contract_type", "text"),
+    # One row per customer and year (registers, annual reports): which row counts.
+    Field("period", "period", stored=False),
     Field("order_date", "date", order_level=True),
     Field("amount", "money", order_level=True),  # negative for credit notes
     Field("profit", "money", order_level=True),
 )
 FIELDS_BY_NAME = {field.name: field for field in FIELDS}
+MONEY_FIELDS = tuple(field.name for field in FIELDS if field.kind == "money")
 
-# Whole-header aliases, most preferred first, written as `normalize_header` returns them
-# (casefolded, accents stripped, punctuation to spaces).  Exact matches beat containment.
-# fmt: off
-EXACT: dict[str, tuple[str, ...]] = {
-    "name": (
-        "name", "company name", "company", "account name", "account", "customer name", "customer",
-        "client name", "client", "organization name", "organisation name", "organization",
-        "organisation", "firmenname", "firma", "unternehmen", "unternehmensname", "kundenname",
-        "kunde", "foretagsnamn", "foretag", "kundnamn", "kund", "bolagsnamn", "bolag", "公司名称",
-        "客户名称", "企业名称", "单位名称", "客户", "公司", "名称",
-    ),
-    "external_id": (
-        "record id", "account id", "organization id", "customer id", "customer number",
-        "customer no", "client id", "external id", "crm id", "id", "account number", "kundennummer",
-        "kunden nr", "kundennr", "kd nr", "debitorennummer", "kunden id", "kundnummer", "kund id",
-        "kundnr", "客户编号", "客户id", "客户代码", "编号",
-    ),
-    "revenue": (
-        "revenue", "total revenue", "revenue with us", "our revenue", "annual revenue with us",
-        "arr", "annual recurring revenue", "sales", "turnover", "net revenue", "umsatz",
-        "gesamtumsatz", "nettoumsatz", "umsatz netto", "umsatz mit uns", "erlos", "erlose",
-        "umsatzerlose", "omsattning", "intakt", "intakter", "total intakt", "forsaljning", "收入",
-        "营收", "销售额", "总收入", "销售收入",
-    ),
-    "seats": (
-        "seats", "licenses", "licences", "number of seats", "number of licenses", "users",
-        "user count", "lizenzen", "anzahl lizenzen", "lizenzanzahl", "arbeitsplatze", "platze",
-        "nutzer", "benutzer", "licenser", "antal licenser", "platser", "anvandare",
-        "antal anvandare", "席位", "席位数", "许可证数", "许可数", "用户数",
-    ),
-    "margin": (
-        "margin %", "margin", "gross margin", "gross margin %", "profit margin",
-        "contribution margin %", "gm %", "marge", "marge %", "deckungsbeitrag %", "db %",
-        "bruttomarge", "rohertragsmarge", "marginal", "marginal %", "bruttomarginal",
-        "tackningsbidrag %", "tb %", "毛利率", "利润率",
-    ),
-    "sales_cycle_days": (
-        "sales cycle", "sales cycle days", "sales cycle length", "days to close", "vertriebszyklus",
-        "verkaufszyklus", "vertriebszyklus tage", "saljcykel", "forsaljningscykel", "销售周期",
-    ),
-    "customer_since": (
-        "customer since", "became a customer date", "client since", "contract start",
-        "contract start date", "start date", "first purchase date", "kunde seit",
-        "kunde seit datum", "vertragsbeginn", "kundenbeginn", "startdatum", "kund sedan",
-        "kundstart", "avtalsstart", "客户起始日期", "合作开始日期", "签约日期", "开始日期",
-    ),
-    "customer_until": (
-        "customer until", "churn date", "churned date", "contract end", "contract end date",
-        "end date", "cancellation date", "kunde bis", "vertragsende", "kundigungsdatum",
-        "gekundigt am", "enddatum", "kund till", "avtalsslut", "slutdatum", "uppsagd",
-        "客户终止日期", "合作结束日期", "结束日期", "到期日期",
-    ),
-    "industry": (
-        "industry", "sector", "vertical", "branche", "industrie", "sektor", "bransch", "行业",
-        "所属行业",
-    ),
-    "customer_type": (
-        "customer type", "b2b b2c", "b2b or b2c", "business type", "kundentyp", "kundenart",
-        "kundtyp", "客户类型",
-    ),
-    "employees": (
-        "number of employees", "employees", "employee count", "headcount", "staff", "mitarbeiter",
-        "mitarbeiteranzahl", "anzahl mitarbeiter", "beschaftigte", "antal anstallda", "anstallda",
-        "员工人数", "员工数", "员工数量", "人数",
-    ),
-    "country": (
-        "country", "country region", "billing country", "address 1 country region",
-        "organization address country", "shipping country", "land", "staat", "国家", "国家 地区",
-        "国家地区",
-    ),
-    "company_revenue": (
-        "annual revenue", "company revenue", "company annual revenue", "jahresumsatz",
-        "firmenumsatz", "unternehmensumsatz", "umsatz des kunden", "arsomsattning",
-        "arlig omsattning", "foretagets omsattning", "arsintakt", "arsintakter", "年收入",
-        "年营业额", "公司年收入", "企业年收入", "公司营收",
-    ),
-    "market_position": (
-        "market position", "marktposition", "marktstellung", "marknadsposition", "市场地位",
-    ),
-    "growth": (
-        "growth", "growth %", "growth rate", "revenue growth", "yoy growth", "wachstum",
-        "wachstum %", "umsatzwachstum", "tillvaxt", "tillvaxt %", "增长率", "增长",
-    ),
-    "owner": (
-        "owner", "account owner", "company owner", "organization owner", "contact owner",
-        "deal owner", "sales rep", "salesperson", "account manager", "key account manager",
-        "vertriebsmitarbeiter", "betreuer", "kundenbetreuer", "vertriebler", "verantwortlich",
-        "zustandig", "saljare", "ansvarig", "kundansvarig", "销售代表", "负责人", "客户经理",
-        "销售负责人", "所有者",
-    ),
-    "contract_type": (
-        "contract type", "contract", "subscription type", "license type", "plan", "vertragsart",
-        "vertragstyp", "lizenzmodell", "avtalstyp", "kontraktstyp", "合同类型",
-    ),
-    "order_date": (
-        "order date", "invoice date", "deal won time", "won time", "close date", "date",
-        "auftragsdatum", "bestelldatum", "rechnungsdatum", "datum", "orderdatum", "fakturadatum",
-        "订单日期", "下单日期", "日期",
-    ),
-    "amount": (
-        "amount", "deal value", "order value", "invoice amount", "net amount", "value", "betrag",
-        "auftragswert", "rechnungsbetrag", "nettobetrag", "belopp", "ordervarde", "金额",
-        "订单金额",
-    ),
-    "profit": (
-        "profit", "gross profit", "contribution", "gewinn", "deckungsbeitrag", "rohertrag", "vinst",
-        "tackningsbidrag", "利润", "毛利",
-    ),
-}
-# fmt: on
-
-# Keywords that identify a field inside a longer header ("Umsatz netto 2024", "Organization -
-# Industry").  They match whole words, or substrings when at least 5 letters long, so German
-# compounds (Nettoumsatz) and Chinese (无空格) match too.  Longer keywords win.
-# fmt: off
-CONTAINS: dict[str, tuple[str, ...]] = {
-    "name": (
-        "company name", "account name", "customer name", "firmenname", "kundenname", "foretagsnamn",
-        "kundnamn", "公司名称", "客户名称", "企业名称",
-    ),
-    "external_id": (
-        "record id", "account id", "customer id", "kundennummer", "kundnummer", "客户编号",
-    ),
-    "revenue": (
-        "revenue", "umsatz", "erlos", "omsattning", "intakt", "收入", "营收", "销售额",
-    ),
-    "seats": (
-        "seats", "licenses", "licences", "lizenzen", "licenser", "席位", "许可",
-    ),
-    "margin": (
-        "margin", "marge", "marginal", "毛利率", "利润率",
-    ),
-    "sales_cycle_days": (
-        "sales cycle", "zyklus", "cykel", "销售周期",
-    ),
-    "customer_since": (
-        "customer since", "kunde seit", "kund sedan", "起始日期", "开始日期",
-    ),
-    "customer_until": (
-        "customer until", "churn", "kunde bis", "kund till", "终止日期", "结束日期",
-    ),
-    "industry": (
-        "industry", "branche", "bransch", "行业",
-    ),
-    "customer_type": (
-        "customer type", "b2b", "kundentyp", "kundtyp", "客户类型",
-    ),
-    "employees": (
-        "employees", "mitarbeiter", "anstallda", "员工",
-    ),
-    "country": (
-        "country", "land", "国家",
-    ),
-    "company_revenue": (
-        "annual revenue", "jahresumsatz", "firmenumsatz", "arsomsattning", "年收入", "年营业额",
-    ),
-    "market_position": (
-        "market position", "marktposition", "marknadsposition", "市场地位",
-    ),
-    "growth": (
-        "growth", "wachstum", "tillvaxt", "增长",
-    ),
-    "owner": (
-        "owner", "sales rep", "account manager", "betreuer", "vertriebsmitarbeiter", "saljare",
-        "ansvarig", "销售代表", "负责人",
-    ),
-    "contract_type": (
-        "contract type", "vertragsart", "vertragstyp", "avtalstyp", "合同类型",
-    ),
-    "order_date": (
-        "order date", "invoice date", "auftragsdatum", "rechnungsdatum", "orderdatum", "订单日期",
-    ),
-    "amount": (
-        "deal value", "order value", "auftragswert", "rechnungsbetrag", "订单金额",
-    ),
-    "profit": (
-        "gross profit", "gewinn", "vinst", "利润",
-    ),
-}
-# fmt: on
-
-# Decorations stripped before the second matching round: years, currencies, units.
-_DECORATION = re.compile(
-    r"\b(?:19|20)\d{2}\b|\b(?:in|i|ca|approx|eur|teur|keur|usd|gbp|chf|sek|tsek|nok|dkk|"
-    r"cny|rmb|kr|tkr|tsd|mio|k|days|tage|dagar|天|元|万元|年)\b|[€$£¥]"
-)
+# Decorations stripped, besides units, before the second matching round: years, "in", days.
+_DECORATION = re.compile(r"\b(?:19|20)\d{2}\b|\b(?:in|i|en|approx|days|tage|dagar|jours|天|年)\b")
 
 
 def normalize_header(header: str) -> str:
@@ -257,7 +82,8 @@ def normalize_header(header: str) -> str:
 def _forms(header: str) -> tuple[str, str, str]:
     """The header normalised; without decorations (% kept at the end); and without %."""
     normal = normalize_header(header)
-    bare = _DECORATION.sub(" ", normal.replace("%", " "))
+    unitless = normalize_header(strip_units(header))
+    bare = _DECORATION.sub(" ", unitless.replace("%", " "))
     bare = re.sub(r"\s\d{1,2}$", " ", " ".join(bare.split()))  # "Name (2)" from deduping
     bare = " ".join(bare.split())
     plain = f"{bare} %" if "%" in normal and bare else bare
@@ -277,7 +103,10 @@ def _candidates(headers: list[str]) -> list[tuple[float, int, int, str, str]]:
     found = []
     for position, header in enumerate(headers):
         forms = _forms(header)
+        band = any(word in forms[0].split() for word in BANDS)
         for field, aliases in EXACT.items():
+            if field == "employees" and band:
+                continue
             # Exact as written beats exact once decorations are gone, which beats exact
             # after dropping a % sign; earlier aliases win within a tier.
             tiers = [
@@ -311,7 +140,8 @@ def looks_order_level(frame: pd.DataFrame, mapping: dict[str, str | None]) -> bo
     """Whether rows are orders/invoices rather than customers: the customer key repeats.
 
     "Substantially" means at least a fifth of the filled key cells repeat an earlier one;
-    the id column is used when mapped, else the name column.
+    the id column is used when mapped, else the name column.  With a period column, a key
+    repeated once per period is a customer per period (a register), not an order list.
     """
     column = mapping.get("external_id") or mapping.get("name")
     if column is None or column not in frame:
@@ -320,4 +150,7 @@ def looks_order_level(frame: pd.DataFrame, mapping: dict[str, str | None]) -> bo
     if keys.empty:
         return False
     keys = keys.str.strip().str.casefold()
+    period = mapping.get("period")
+    if period and period in frame:
+        keys = keys + "\x00" + frame[period].reindex(keys.index).fillna("").str.strip()
     return bool(keys.duplicated().mean() >= 0.2)

@@ -1,8 +1,10 @@
 """Order-level imports: the periods an order list adds up over, and the aggregation per
-customer (one SQL statement)."""
+customer (one SQL statement): order lines are stored exactly, added up exactly, and each
+customer's sum is rounded once, half to even, to cents."""
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +30,15 @@ def period_range(dataset: Dataset, period: str) -> tuple[dt.date, dt.date] | Non
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+def half_even(expression: str, places: int) -> str:
+    """SQL rounding `expression` (numeric) half to even; PostgreSQL's round() goes half up."""
+    scaled = f"(({expression}) * {10**places})"
+    return (
+        f"(CASE WHEN abs({scaled} - trunc({scaled})) = 0.5 AND mod(trunc({scaled}), 2) = 0"
+        f" THEN trunc({scaled}) / {10**places} ELSE round({expression}, {places}) END)"
+    )
+
+
 def aggregate_orders(dataset: Dataset, period: str, *, has_profit: bool) -> None:
     """Set each customer's revenue, orders, first/last order and margin from its orders."""
     bounds = period_range(dataset, period)
@@ -35,7 +46,7 @@ def aggregate_orders(dataset: Dataset, period: str, *, has_profit: bool) -> None
     start, end = bounds or (None, None)
     sql = f"""
         UPDATE portfolio_customer AS c SET
-            revenue = a.revenue,
+            revenue = {half_even("a.revenue", 2)},
             order_count = a.orders,
             first_order = a.first_order,
             last_order = a.last_order,
@@ -43,7 +54,7 @@ def aggregate_orders(dataset: Dataset, period: str, *, has_profit: bool) -> None
             margin = CASE
                 WHEN NOT %(has_profit)s THEN c.margin
                 WHEN a.revenue > 0 AND abs(100 * a.profit / a.revenue) < 100000
-                    THEN round(100 * a.profit / a.revenue, 2)
+                    THEN {half_even("100 * a.profit / a.revenue", 2)}
                 ELSE NULL END
         FROM (
             SELECT customer_id,
@@ -59,6 +70,19 @@ def aggregate_orders(dataset: Dataset, period: str, *, has_profit: bool) -> None
     params = {"has_profit": has_profit, "dataset": dataset.pk, "start": start, "end": end}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def order_revenue(dataset: Dataset) -> Decimal:
+    """The exact sum of the dataset's order amounts in its period (not rounded)."""
+    bounds = period_range(dataset, dataset.period)
+    sql = "SELECT COALESCE(SUM(amount), 0) FROM portfolio_orderrow WHERE dataset_id = %s"
+    params: list = [dataset.pk]
+    if bounds is not None:
+        sql += " AND order_date BETWEEN %s AND %s"
+        params += list(bounds)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
 
 
 PERIOD_RX = re.compile(r"^(all|last-12-months|(19|20)\d{2})$")

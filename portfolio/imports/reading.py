@@ -1,56 +1,39 @@
 """Read uploaded customer lists (CSV, Excel, OpenDocument) into a table of strings.
 
-Everything here is pure: bytes in, a `RawTable` out, no database and no Django settings.
-Typing of the cells (numbers, dates) happens later in `portfolio.parsing.numbers`; this module only
-guarantees that every cell arrives as text the parsers can recognise.
+Everything here is pure: bytes or a file in, a `RawTable` out, no database and no Django
+settings.  Workbooks are turned into CSV by `sheets` (in a child process, with limits) and then
+read like any text file.  Typing of the cells (numbers, dates) happens later in
+`portfolio.parsing`; this module only guarantees that every cell arrives as text the parsers
+can recognise, and that a row with more values than the header is reported, never absorbed.
 """
 
-import codecs
-import csv
-import datetime as dt
-import io
-import math
-import re
+import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 import numpy as np
 import pandas as pd
+
+from portfolio.imports.sheets import WorkbookLimits, WorkbookRefused, workbook_to_csv
+from portfolio.imports.text_files import (
+    EXCEL_SEP_LINE,
+    ImportFileError,
+    Source,
+    cut_overflow,
+    decode_sample,
+    detect_delimiter,
+    detect_encoding,
+    read_csv_cells,
+    reject_binary,
+    widths,
+)
 
 TEXT_EXTENSIONS = frozenset({".csv", ".txt", ".tsv", ".tab"})
 # Some CRMs (old Salesforce reports) save HTML or tab-separated text under an .xls name, so
 # the workbook extensions are only a hint: the bytes decide how the file is read.
 WORKBOOK_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
-DELIMITERS = (",", ";", "\t")
-SAMPLE_BYTES = 64 * 1024
-CHUNK_BYTES = 1 << 20
-
-# Plain English, one sentence each; the view layer marks them for translation.
-MESSAGES = {
-    "unsupported_type": "Please upload a CSV, Excel (.xlsx) or OpenDocument (.ods) file.",
-    "empty": "The file is empty.",
-    "header_only": "The file has a header row but no customer rows.",
-    "not_a_spreadsheet": "The file does not look like a spreadsheet or CSV file.",
-    "html": "The file is a web page (HTML), not a spreadsheet; export it as CSV or Excel instead.",
-    "pdf": "The file is a PDF document, not a spreadsheet; export it as CSV or Excel instead.",
-    "damaged": "The spreadsheet is damaged or incomplete and cannot be read.",
-    "encrypted": "The workbook could not be opened; it may be password-protected or damaged.",
-    "unknown_sheet": "The workbook has no sheet named “{sheet}”.",
-    "empty_workbook": "All sheets in the workbook are empty.",
-    "too_many_rows": "The file has more than {max_rows:,} rows; split it into smaller files.",
-    "ragged": "Row {row} has more values than the header row; check the separator and quoting.",
-}
-
-
-class ImportFileError(Exception):
-    """An uploaded file that cannot be read; `message` is one user-facing sentence."""
-
-    def __init__(self, code: str, **params: object) -> None:
-        self.code = code
-        self.message = MESSAGES[code].format(**params)
-        super().__init__(self.message)
 
 
 @dataclass(frozen=True)
@@ -64,6 +47,9 @@ class RawTable:
     sheet: str | None  # workbooks only: the sheet that was read
     sheets: tuple[str, ...] = ()  # workbooks only: every sheet name
     source: str = "csv"  # "csv", "xlsx", "xls" or "ods"
+    # Text files: rows with more values than the header has columns, and those values
+    # (joined by the delimiter), by row number; None when there are none.
+    overflow: pd.Series | None = None
 
     @property
     def is_workbook(self) -> bool:
@@ -71,260 +57,120 @@ class RawTable:
         return self.source != "csv"
 
 
+@dataclass(frozen=True)
+class Converted:
+    """A workbook's sheet already turned into UTF-8 CSV by `sheets` (e.g. kept by the worker)."""
+
+    sheet: str
+    sheets: tuple[str, ...]
+    source: str  # "xlsx", "xls" or "ods"
+
+
 def read_table(
-    data: bytes, filename: str, *, sheet: str | None = None, max_rows: int | None = None
+    data: bytes | Path,
+    filename: str,
+    *,
+    sheet: str | None = None,
+    max_rows: int | None = None,
+    limits: WorkbookLimits | None = None,
+    converted: Converted | None = None,
 ) -> RawTable:
-    """Read an uploaded CSV/TSV, .xlsx, .xls or .ods file into a `RawTable` of strings."""
+    """Read an uploaded CSV/TSV, .xlsx, .xls or .ods file into a `RawTable` of strings.
+
+    `data` is the file's bytes or its path (a path is read in pieces, never whole).
+    `converted`: `data` is a workbook's sheet that `sheets` already turned into CSV.
+    """
+    source = Source(data)
+    if converted is not None:
+        raw = _read_text(source, max_rows=max_rows, known=("utf-8", ","))
+        return RawTable(
+            raw.frame, raw.columns, None, None, converted.sheet, converted.sheets, converted.source
+        )
     suffix = PurePath(filename).suffix.casefold()
     if suffix not in TEXT_EXTENSIONS | WORKBOOK_EXTENSIONS:
         raise ImportFileError("unsupported_type")
-    if not data or data.isspace():  # not data.strip(): that copies the whole upload
+    if source.is_blank():
         raise ImportFileError("empty")
-    kind = _sniff_container(data)
+    kind = file_kind(source)
     if kind in ("xlsx", "ods", "xls"):
-        return _read_workbook(data, kind, sheet=sheet, max_rows=max_rows)
+        limits = limits or WorkbookLimits(max_rows=max_rows or WorkbookLimits.max_rows)
+        with tempfile.TemporaryDirectory() as folder:
+            path = source.path or source.spill(Path(folder) / "workbook")
+            csv_path = Path(folder) / "sheet.csv"
+            try:
+                chosen, names = workbook_to_csv(path, kind, csv_path, sheet=sheet, limits=limits)
+            except WorkbookRefused as refused:
+                raise ImportFileError(refused.code, **refused.params) from None
+            return read_table(
+                csv_path, filename, max_rows=max_rows, converted=Converted(chosen, names, kind)
+            )
     if kind == "zip":
         raise ImportFileError("not_a_spreadsheet")
-    return _read_text(data, max_rows=max_rows)
+    return _read_text(source, max_rows=max_rows)
 
 
 # --- file type -----------------------------------------------------------------------------
 
 
-def _sniff_container(data: bytes) -> str:
-    """Tell workbooks from text by their magic bytes, whatever the file is called."""
-    if data.startswith(b"PK\x03\x04"):
+def file_kind(data: bytes | Path | Source) -> str:
+    """ "xlsx", "ods", "xls", "zip" (not a workbook) or "text", by the bytes, whatever the name.
+
+    Raises ImportFileError("damaged") for a zip that cannot be opened.
+    """
+    source = data if isinstance(data, Source) else Source(data)
+    head = source.head(8)
+    if head.startswith(b"PK\x03\x04"):
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, EOFError, ValueError):
+            names = source.zip_names()
+        except (zipfile.BadZipFile, EOFError, ValueError, OSError):
             raise ImportFileError("damaged") from None
         if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
             return "xlsx"
         if "content.xml" in names:
             return "ods"
         return "zip"
-    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         # OLE2: a legacy .xls, or an encrypted .xlsx (which calamine cannot open).
         return "xls"
     return "text"
 
 
-# --- workbooks -----------------------------------------------------------------------------
-
-
-def _read_workbook(data: bytes, kind: str, *, sheet: str | None, max_rows: int | None) -> RawTable:
-    """Read one sheet of a workbook; formulas come through as their cached values."""
-    engines = ["calamine", "odf"] if kind == "ods" else ["calamine"]
-    failure = "encrypted" if kind == "xls" else "damaged"
-    for engine in engines:
-        try:
-            with pd.ExcelFile(io.BytesIO(data), engine=engine) as book:
-                names = tuple(str(name) for name in book.sheet_names)
-                grid, chosen = _pick_sheet(book, names, sheet)
-            break
-        except ImportFileError:
-            raise
-        except Exception:  # any reader failure means an unreadable file; try the next engine
-            continue
-    else:
-        raise ImportFileError(failure)
-    # Cells keep their Python types here (float, int, datetime, str); text them column by
-    # column.  Excel row numbers are 1-based and pandas starts at A1, so shift the index.
-    grid = grid.apply(lambda column: column.map(_cell_text, na_action="ignore").astype("str"))
-    grid.index = grid.index + 1
-    frame, columns = _split_header(grid)
-    _check_size(frame, max_rows)
-    return RawTable(frame, columns, None, None, chosen, names, kind)
-
-
-def _pick_sheet(
-    book: pd.ExcelFile, names: tuple[str, ...], sheet: str | None
-) -> tuple[pd.DataFrame, str]:
-    """Return the requested sheet, or else the first one with any content."""
-    if sheet is not None:
-        if sheet not in names:
-            raise ImportFileError("unknown_sheet", sheet=sheet)
-        return _parse_sheet(book, sheet), sheet
-    for name in names:
-        grid = _parse_sheet(book, name)
-        if grid.notna().any(axis=None):
-            return grid, name
-    raise ImportFileError("empty_workbook")
-
-
-def _parse_sheet(book: pd.ExcelFile, name: str) -> pd.DataFrame:
-    # keep_default_na=False: a customer called "NA" or a cell saying "n/a" is text, not empty.
-    return pd.read_excel(
-        book, sheet_name=name, header=None, dtype=object, keep_default_na=False, na_values=[""]
-    )
-
-
-def _cell_text(value: object) -> str | None:
-    """Render one workbook cell the way the parsers expect (ISO dates, plain numbers)."""
-    if isinstance(value, str):
-        return value if value.strip() else None
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return None
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        # 15 significant digits is what Excel shows; it hides binary noise like 0.30000000000000004.
-        return format(value, ".15g")
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ", timespec="seconds")
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
-
-
 # --- text files ----------------------------------------------------------------------------
 
-_EXCEL_SEP_LINE = re.compile(r"\A\s*sep=(.)\s*?\r?\n")
 
-
-def _read_text(data: bytes, *, max_rows: int | None) -> RawTable:
-    """Read delimited text after detecting its encoding and delimiter."""
-    encoding = detect_encoding(data)
-    sample = _decode_sample(data, encoding)
-    _reject_binary(sample)
+def _read_text(
+    source: Source, *, max_rows: int | None, known: tuple[str, str] | None = None
+) -> RawTable:
+    """Read delimited text after detecting its encoding and delimiter (unless `known`)."""
+    encoding = known[0] if known else detect_encoding(source)
+    sample = decode_sample(source, encoding)
     skip = 0
-    if match := _EXCEL_SEP_LINE.match(sample):
-        # Excel honours a first line "sep=;" and so do we.
-        delimiter, skip = match.group(1), 1
-        sample = sample[match.end() :]
+    if known:
+        delimiter = known[1]
     else:
-        delimiter = detect_delimiter(sample)
-    width = _max_width(sample, delimiter)
+        reject_binary(sample)
+        if match := EXCEL_SEP_LINE.match(sample):
+            # Excel honours a first line "sep=;" and so do we.
+            delimiter, skip = match.group(1), 1
+            sample = sample[match.end() :]
+        else:
+            delimiter = detect_delimiter(sample)
+    header_width, width = widths(sample, delimiter)
     nrows = None if max_rows is None else max_rows + 2  # header plus one row too many
-    grid = _read_csv(data, encoding, delimiter, width, skip, nrows)
+    grid = read_csv_cells(source, encoding, delimiter, width, skip, nrows)
     if nrows is not None and len(grid) >= nrows and grid.notna().any(axis=1).sum() < nrows:
         # Blank lines used up the allowance, so the limit proves nothing: read everything.
-        grid = _read_csv(data, encoding, delimiter, width, skip, None)
+        grid = read_csv_cells(source, encoding, delimiter, grid.shape[1], skip, None)
     grid.index = grid.index + 1 + skip
+    overflow = None
+    if not known and grid.shape[1] > header_width:
+        grid, overflow = cut_overflow(grid, header_width, delimiter)
     frame, columns = _split_header(grid)
     _check_size(frame, max_rows)
-    return RawTable(frame, columns, encoding, delimiter, None, (), "csv")
-
-
-def detect_encoding(data: bytes) -> str:
-    """Guess the text encoding: BOMs first, then UTF-16 by zero bytes, UTF-8, Windows-1252."""
-    if data.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    head = data[:SAMPLE_BYTES]
-    # UTF-16 without a BOM: ASCII text has a zero in every other byte.
-    if len(head) >= 4 and head[1::2].count(0) > 0.4 * len(head) / 2 > head[0::2].count(0):
-        return "utf-16-le"
-    if len(head) >= 4 and head[0::2].count(0) > 0.4 * len(head) / 2 > head[1::2].count(0):
-        return "utf-16-be"
-    if data.isascii():  # far quicker than decoding, and ASCII is valid UTF-8
-        return "utf-8"
-    for encoding in ("utf-8", "cp1252"):
-        if _decodes(data, encoding):
-            return encoding
-    return "latin-1"  # decodes any byte; cp1252 leaves five bytes undefined
-
-
-def _decodes(data: bytes, encoding: str) -> bool:
-    """Whether all of `data` decodes, checked in chunks so a big upload is not copied."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    try:
-        for start in range(0, len(data), CHUNK_BYTES):
-            decoder.decode(data[start : start + CHUNK_BYTES])
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _decode_sample(data: bytes, encoding: str) -> str:
-    """Decode the start of the file, cut at the last complete line."""
-    head = data[:SAMPLE_BYTES]
-    text = head.decode(encoding, errors="ignore").lstrip("\ufeff")
-    if len(head) < len(data) and "\n" in text:
-        text = text[: text.rindex("\n") + 1]
-    return text
-
-
-def _reject_binary(sample: str) -> None:
-    """Refuse PDFs, web pages and binary junk before pandas makes a mess of them."""
-    start = sample.lstrip()[:1024].casefold()
-    if start.startswith("%pdf"):
-        raise ImportFileError("pdf")
-    if start.startswith(("<!doctype html", "<html", "<table", "<?xml")) or "<html" in start:
-        raise ImportFileError("html")
-    control = sum(1 for char in sample if char < " " and char not in "\t\r\n\f")
-    if "\x00" in sample or control > max(2, len(sample) // 200):
-        raise ImportFileError("not_a_spreadsheet")
-
-
-def detect_delimiter(sample: str) -> str:
-    """Pick `,`, `;` or tab: the delimiter that splits the sample into consistent rows.
-
-    csv.Sniffer is not used because decimal commas ("1,5") fool it in semicolon files.
-    Each candidate is scored by the share of rows with as many fields as the header row
-    (which must have at least two); ties go to more columns, then tab, `;`, `,`.
-    """
-    lines = sample.splitlines()[:200]
-    best, best_score = ",", (0.0, 0, 0)
-    for rank, delimiter in enumerate(("\t", ";", ",")[::-1]):
-        rows = [row for row in csv.reader(lines, delimiter=delimiter) if any(row)]
-        if not rows or len(rows[0]) < 2:
-            continue
-        width = len(rows[0])
-        body = rows[1:] or rows
-        consistent = sum(len(row) == width for row in body) / len(body)
-        score = (consistent, width, rank)
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
-def _max_width(sample: str, delimiter: str) -> int:
-    """The widest row in the sample, so trailing delimiters do not break parsing."""
-    rows = csv.reader(sample.splitlines()[:1000], delimiter=delimiter)
-    return max((len(row) for row in rows), default=1) or 1
-
-
-def _read_csv(
-    data: bytes, encoding: str, delimiter: str, width: int, skip: int, nrows: int | None
-) -> pd.DataFrame:
-    """Parse with pandas' C reader: every cell a string, blank lines kept for row numbers."""
-    try:
-        # Read as object and convert the finished columns to str in one go: asking the reader
-        # for str makes it build and then concatenate str arrays per chunk (0.4 s a million
-        # rows more).
-        grid = pd.read_csv(
-            io.BytesIO(data),
-            sep=delimiter,
-            header=None,
-            names=range(width),
-            dtype=object,
-            keep_default_na=False,
-            na_values=[""],
-            skip_blank_lines=False,
-            skiprows=skip,
-            nrows=nrows,
-            encoding=encoding,
-            encoding_errors="replace",
-            engine="c",
-            quotechar='"',
-            index_col=False,
-        )
-    except pd.errors.EmptyDataError:
-        raise ImportFileError("empty") from None
-    except pd.errors.ParserError as error:
-        line = re.search(r"line (\d+)", str(error))
-        raise ImportFileError("ragged", row=line.group(1) if line else "?") from None
-    return grid.astype("str")
+    if overflow is not None:
+        overflow = overflow[overflow.index.isin(frame.index)]
+        overflow = overflow if len(overflow) else None
+    return RawTable(frame, columns, encoding, delimiter, None, (), "csv", overflow)
 
 
 # --- shared --------------------------------------------------------------------------------

@@ -1,4 +1,9 @@
-"""Write stage of the import: typed rows into portfolio_customer (and portfolio_orderrow)."""
+"""Write stage of the import: typed rows into portfolio_customer (and portfolio_orderrow).
+
+Money goes in as the exact decimal text the file wrote (scaled), rounded half to even to the
+column's decimals: cents for a customer's figures, six decimals for order lines (whose exact
+sum per customer is rounded once, in `orders`).
+"""
 
 import numpy as np
 import pandas as pd
@@ -7,6 +12,7 @@ from portfolio.imports.copying import (
     Progress,
     allocate_ids,
     copy_dates,
+    copy_exact,
     copy_numbers,
     copy_rows,
     copy_text,
@@ -15,21 +21,27 @@ from portfolio.imports.copying import (
 from portfolio.imports.mapping import FIELDS, FIELDS_BY_NAME
 from portfolio.imports.orders import aggregate_orders
 from portfolio.models import Customer, OrderRow
+from portfolio.parsing.money import round_exact
 
 # The canonical columns of portfolio_customer in the order COPY writes them.
-CUSTOMER_COLUMNS = tuple(field.name for field in FIELDS if not field.order_level)
+CUSTOMER_COLUMNS = tuple(field.name for field in FIELDS if not field.order_level and field.stored)
+CUSTOMER_PLACES = 2  # decimals of a customer's money columns
+ORDER_PLACES = 6  # decimals of an order line's amount and profit
 TEXT_COLUMNS = tuple(
     name for name in CUSTOMER_COLUMNS if FIELDS_BY_NAME[name].kind == "text" or name == "growth"
 )
 
 
-def store_customers(dataset, customers: pd.DataFrame, extra: pd.DataFrame, progress: Progress):
-    """COPY the valid rows as customers; returns them (typed)."""
-    copy_rows(Customer, _customer_table(dataset, customers, extra), len(customers), progress)
+def store_customers(
+    dataset, customers: pd.DataFrame, extra: pd.DataFrame, exact: dict, progress: Progress
+):
+    """COPY the rows as customers (money from `exact`); returns them (typed)."""
+    table = _customer_table(dataset, customers, extra, exact)
+    copy_rows(Customer, table, len(customers), progress)
     return customers
 
 
-def store_orders(dataset, rows: pd.DataFrame, extra: pd.DataFrame, progress: Progress):
+def store_orders(dataset, rows: pd.DataFrame, extra: pd.DataFrame, exact: dict, progress: Progress):
     """Keep every valid order row; one customer per key, described by its latest row."""
     if "external_id" in rows:
         keys = rows["external_id"].str.strip()
@@ -48,10 +60,12 @@ def store_orders(dataset, rows: pd.DataFrame, extra: pd.DataFrame, progress: Pro
         customers["name"] = customers["external_id"]
     elif "external_id" in customers:
         customers["name"] = customers["name"].fillna(customers["external_id"])
-    table = _customer_table(dataset, customers, extra.iloc[chosen], ids=ids)
+    chosen_exact = {name: texts[chosen] for name, texts in exact.items()}
+    table = _customer_table(dataset, customers, extra.iloc[chosen], chosen_exact, ids=ids)
     copy_rows(Customer, table, len(customers), progress)
 
-    amount = rows["amount"] if "amount" in rows else rows["revenue"]
+    amount = round_exact(exact["amount" if "amount" in exact else "revenue"], ORDER_PLACES)
+    profit = round_exact(exact["profit"], ORDER_PLACES) if "profit" in exact else None
     customer_ids = pd.Series(ids[codes], index=rows.index)
 
     def orders(start: int, end: int) -> dict[str, np.ndarray | str]:
@@ -62,8 +76,8 @@ def store_orders(dataset, rows: pd.DataFrame, extra: pd.DataFrame, progress: Pro
             "customer_id": copy_numbers(customer_ids.iloc[part]),
             "row_number": copy_numbers(pd.Series(rows.index[part])),
             "order_date": copy_dates(dates.iloc[part]),
-            "amount": copy_numbers(amount.iloc[part]),
-            "profit": copy_numbers(rows["profit"].iloc[part]) if "profit" in rows else "\\N",
+            "amount": copy_exact(amount[part]),
+            "profit": "\\N" if profit is None else copy_exact(profit[part]),
             "extra": json_objects(extra.iloc[part]),
         }
 
@@ -88,13 +102,18 @@ def facets_of(customers: pd.DataFrame) -> dict[str, list[str]]:
     return facets
 
 
-def _customer_table(dataset, customers: pd.DataFrame, extra: pd.DataFrame, ids=None):
+def _customer_table(dataset, customers: pd.DataFrame, extra: pd.DataFrame, exact: dict, ids=None):
     """A function giving rows start..end of portfolio_customer as COPY text columns.
 
     Columns the file does not have are left out: the database fills them ('' for text, by
     its default, NULL for the rest), which saves formatting and sending a million blanks.
     """
     present = [name for name in CUSTOMER_COLUMNS if name in customers]
+    money = {
+        name: round_exact(texts, CUSTOMER_PLACES)
+        for name, texts in exact.items()
+        if name in present
+    }
 
     def block(start: int, end: int) -> dict[str, np.ndarray | str]:
         part = customers.iloc[start:end]
@@ -107,6 +126,8 @@ def _customer_table(dataset, customers: pd.DataFrame, extra: pd.DataFrame, ids=N
         for name in present:
             if name in TEXT_COLUMNS:
                 data[name] = copy_text(part[name])
+            elif name in money:
+                data[name] = copy_exact(money[name][start:end])
             elif FIELDS_BY_NAME[name].kind == "date":
                 data[name] = copy_dates(part[name])
             else:

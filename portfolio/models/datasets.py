@@ -45,6 +45,12 @@ class Dataset(models.Model):
     # Order files only: the period the customers' revenue was aggregated over ("all",
     # "last-12-months" or a year such as "2024"); see portfolio.imports.pipeline.PERIOD_RX.
     period = models.CharField(_("revenue period"), max_length=20, blank=True)
+    # The currency of every money column (ISO code): detected in the file or chosen on the
+    # mapping page; a dataset never mixes currencies.
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    # What the import did, for its result on the dataset page: every source column and where
+    # it went, the money units, repeated rows, totals (see portfolio.imports.summary).
+    summary = models.JSONField(_("import summary"), default=dict, blank=True)
     # The distinct industries, countries and owners (for the list's filters), set on import.
     facets = models.JSONField(_("filter values"), default=dict, blank=True)
     # Goes up whenever the customers' figures change after the import (re-aggregating an
@@ -68,11 +74,10 @@ class CustomerQuerySet(OrganizationQuerySet):
         return self.filter(dataset=dataset)
 
 
-# Customers and order rows arrive by the million through COPY. Their foreign keys have no
-# database constraint (per-row trigger checks doubled the import time) and no index of their
-# own (Meta.indexes names the one on the dataset): the import service creates the dataset
-# in the same transaction, and Django's delete cascades remove them with their dataset.
-BULK_FOREIGN_KEY = {"db_constraint": False, "db_index": False}
+# Customers arrive by the million through COPY. Their foreign keys are checked by the database
+# like any other; they have no index of their own (Meta.indexes names the one on the dataset,
+# which serves both the list and the foreign key).
+BULK_FOREIGN_KEY = {"db_index": False}
 
 # Optional text columns are '' when empty; the database default lets COPY leave out the ones
 # a file does not have.
@@ -130,10 +135,17 @@ class Customer(models.Model):
             # Only the dataset: every query reads one dataset's rows, and sorting, searching
             # or filtering 100,000 of them stays under 300 ms (bench/customers.py). An index
             # on (dataset, name) for the default order cost 1.4 s per million imported rows,
-            # this one on integers about 0.4 s. Customer IDs are unique within a dataset
-            # because the import refuses duplicates (validation's duplicate_id); a unique
-            # index for it cost 5 s per million rows.
+            # this one on integers about 0.4 s.
             models.Index(fields=["dataset"], name="customer_dataset"),
+        ]
+        constraints = [
+            # The import refuses repeated IDs (validation's duplicate_id) and merges repeated
+            # rows per customer; the database guarantees it as well.
+            models.UniqueConstraint(
+                fields=["dataset", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="customer_unique_external_id",
+            ),
         ]
 
     def __str__(self):
@@ -152,11 +164,13 @@ class OrderRow(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.DO_NOTHING, related_name="order_rows")
     row_number = models.PositiveIntegerField(_("row in file"), null=True, blank=True)
     order_date = models.DateField(_("order date"), null=True, blank=True)
+    # Order lines keep their exact values (prices with fractions of a cent included); a
+    # customer's revenue is their exact sum, rounded to cents once (imports.orders).
     amount = models.DecimalField(
-        _("amount"), max_digits=16, decimal_places=2, null=True, blank=True
+        _("amount"), max_digits=20, decimal_places=6, null=True, blank=True
     )
     profit = models.DecimalField(
-        _("profit"), max_digits=16, decimal_places=2, null=True, blank=True
+        _("profit"), max_digits=20, decimal_places=6, null=True, blank=True
     )
     extra = models.JSONField(_("other columns"), default=dict, blank=True)
 

@@ -15,6 +15,7 @@ import functools
 import io
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
@@ -122,7 +123,8 @@ def parse_numbers(
     """Parse money-like text to float64: currency signs/codes, %, spaces, (5) and 5- allowed."""
     codes, distinct = factorized or factorize(series)
     fmt = fmt or _detect(distinct, hint)
-    return expand(series, codes, *_parse_distinct_numbers(distinct, fmt))
+    numbers, blank, _ = _parse_distinct_numbers(distinct, fmt)
+    return expand(series, codes, numbers, blank)
 
 
 def parse_integers(
@@ -154,7 +156,7 @@ def parse_percent(
     """
     codes, distinct = factorized or factorize(series)
     fmt = fmt or _detect(distinct, hint)
-    numbers, blank = _parse_distinct_numbers(distinct, fmt)
+    numbers, blank, _ = _parse_distinct_numbers(distinct, fmt)
     plain = ~distinct.str.contains("%", regex=False).to_numpy() & ~np.isnan(numbers)
     if plain.any() and not (np.abs(numbers[plain]) > 1).any():
         numbers = np.where(plain, numbers * 100, numbers)
@@ -164,23 +166,32 @@ def parse_percent(
 # --- numbers -------------------------------------------------------------------------------
 
 
-def _parse_distinct_numbers(values: pd.Series, fmt: NumberFormat) -> tuple[np.ndarray, np.ndarray]:
-    """Parse distinct strings: (floats, NaN where unreadable; mask of blank-in-effect cells)."""
+def _parse_distinct_numbers(
+    values: pd.Series, fmt: NumberFormat, *, exact: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Parse distinct strings: (floats, NaN where unreadable; mask of blank-in-effect cells;
+    with `exact`, the exact decimal text of each readable value: 1.234,56 gives "1234.56")."""
     sep = fmt.thousands if fmt.thousands and fmt.thousands != fmt.decimal else ""
-    grouped = rf"\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+|" if sep else ""
-    plain_rx = re.compile(rf"-?(?:{grouped}\d+)(?:{re.escape(fmt.decimal)}\d+)?")
+    plain_rx = _plain_rx(fmt.decimal, sep)
     result = np.full(len(values), np.nan)
     blank = np.zeros(len(values), dtype=bool)
+    texts = np.full(len(values), None, dtype=object) if exact else None
     # Fastest path: a column of nothing but plain values, checked in one regex match over
     # all of them (a tenth of the time of matching each value).
     text = "\n".join(values.to_numpy(dtype=object))
     if text.count("\n") == len(values) - 1 and _all_plain_rx(fmt.decimal, sep).fullmatch(text):
         result = _to_float(values, sep, fmt.decimal, text=text)
-        return np.where(np.isfinite(result), result, np.nan), blank
+        finite = np.isfinite(result)
+        if exact:
+            texts = _plain_exact(values, sep, fmt.decimal, text=text)
+            texts[~finite] = None
+        return np.where(finite, result, np.nan), blank, texts
     # Fast path: the plain, well-formed values most columns consist of.
     plain = values.str.fullmatch(plain_rx).to_numpy(dtype=bool)
     if plain.any():
         result[plain] = _to_float(values[plain], sep, fmt.decimal)
+        if exact:
+            texts[plain] = _plain_exact(values[plain], sep, fmt.decimal)
     if not plain.all():
         rest = values[~plain].str.replace(_CURRENCY_RX, "", regex=True).str.strip(SPACES + "\t")
         blank[~plain] = (rest == "").to_numpy()  # only a currency sign: an empty cell
@@ -188,13 +199,50 @@ def _parse_distinct_numbers(values: pd.Series, fmt: NumberFormat) -> tuple[np.nd
         # (spaces in the number, signs in parentheses or at the end) needs the slow path.
         plain_now = rest.str.fullmatch(plain_rx).to_numpy(dtype=bool)
         parsed = np.full(len(rest), np.nan)
+        parsed_texts = np.full(len(rest), None, dtype=object)
         if plain_now.any():
             parsed[plain_now] = _to_float(rest[plain_now], sep, fmt.decimal)
+            if exact:
+                parsed_texts[plain_now] = _plain_exact(rest[plain_now], sep, fmt.decimal)
         if not plain_now.all():
-            parsed[~plain_now] = _parse_decorated(rest[~plain_now], sep, fmt.decimal)
+            numbers, decorated = _parse_decorated(rest[~plain_now], sep, fmt.decimal)
+            parsed[~plain_now] = numbers
+            parsed_texts[~plain_now] = decorated
         result[~plain] = parsed
-    result[~np.isfinite(result)] = np.nan  # 1e999 and the like
-    return result, blank
+        if exact:
+            texts[~plain] = parsed_texts
+    unreadable = ~np.isfinite(result)  # 1e999 and the like
+    result[unreadable] = np.nan
+    if exact:
+        texts[unreadable] = None
+    return result, blank, texts
+
+
+@functools.cache
+def _plain_rx(decimal: str, sep: str) -> re.Pattern:
+    """One plain number: digits, optionally grouped by `sep`, and a decimal part."""
+    grouped = rf"\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+|" if sep else ""
+    return re.compile(rf"-?(?:{grouped}\d+)(?:{re.escape(decimal)}\d+)?")
+
+
+def plain_values(values: pd.Series, fmt: NumberFormat) -> np.ndarray | None:
+    """Which values are plain numbers in `fmt`; None when all of them are (checked at once)."""
+    sep = fmt.thousands if fmt.thousands and fmt.thousands != fmt.decimal else ""
+    text = "\n".join(values.to_numpy(dtype=object))
+    if text.count("\n") == len(values) - 1 and _all_plain_rx(fmt.decimal, sep).fullmatch(text):
+        return None
+    return values.str.fullmatch(_plain_rx(fmt.decimal, sep)).to_numpy(dtype=bool)
+
+
+def _plain_exact(values: pd.Series, sep: str, decimal: str, *, text: str | None = None):
+    """Plain numbers as exact decimal text: grouping gone, a decimal point."""
+    array = values.to_numpy(dtype=object).copy()
+    if text is None:
+        text = "\n".join(array)
+    if (not sep or sep not in text) and decimal == ".":
+        return array  # already what PostgreSQL and Decimal read
+    table = str.maketrans({**({sep: None} if sep else {}), decimal: "."})
+    return np.array([value.translate(table) for value in array], dtype=object)
 
 
 @functools.cache
@@ -209,8 +257,11 @@ def _all_plain_rx(decimal: str, sep: str) -> re.Pattern:
     return re.compile(rf"(?:{number}\n)*+{number}")
 
 
-def _parse_decorated(text: pd.Series, sep: str, decimal: str) -> np.ndarray:
-    """Slow path for text without currency: spaces, signs in parentheses or at the end."""
+def _parse_decorated(text: pd.Series, sep: str, decimal: str) -> tuple[np.ndarray, np.ndarray]:
+    """Slow path for text without currency: spaces, signs in parentheses or at the end.
+
+    Returns the floats and the exact decimal text of each readable value (None if not).
+    """
     dec = re.escape(decimal)
     group = re.escape(SPACES + APOSTROPHES + sep)
     number = rf"(?:\d{{1,3}}(?:[{group}]\d{{3}})+|\d+)?(?:{dec}\d+)?(?:[eE][-+]?\d+)?"
@@ -223,11 +274,31 @@ def _parse_decorated(text: pd.Series, sep: str, decimal: str) -> np.ndarray:
     negative = (opened.isin([*MINUS, "("]) | (closed == "-")).to_numpy()
     ok = has_digit & balanced.to_numpy()
     result = np.full(len(text), np.nan)
+    exact = np.full(len(text), None, dtype=object)
     if ok.any():
         digits = parts["num"][ok].str.replace(f"[{group}]", "", regex=True)
         result[ok] = _to_float(digits, "", decimal)
+        signs = np.where(negative[ok], "-", "")
+        exact[ok] = [
+            _exact_text(sign + value.replace(decimal, "."))
+            for sign, value in zip(signs, digits.to_numpy(dtype=object), strict=True)
+        ]
     result[negative] *= -1
-    return result
+    return result, exact
+
+
+def _exact_text(text: str) -> str:
+    """A decimal without exponent or a bare leading point (1.5e3 is 1500, .5 is 0.5)."""
+    if "e" in text or "E" in text:
+        try:
+            return format(Decimal(text), "f")
+        except InvalidOperation:
+            return text
+    if text.startswith("."):
+        return "0" + text
+    if text.startswith("-."):
+        return "-0" + text[1:]
+    return text
 
 
 def _to_float(values: pd.Series, sep: str, decimal: str, *, text: str | None = None) -> np.ndarray:

@@ -1,182 +1,186 @@
-"""Uploaded files on their way to a dataset: keep, clean up, discard, sample, run with progress.
+"""Uploaded files on their way to a dataset: keep, sample, start (once), discard, sweep, clean.
 
-The import itself (validation, COPY) is portfolio.imports.pipeline.dataset_import.
+Reading a workbook and running an import are in `running`; the import itself (validation,
+COPY) is portfolio.imports.pipeline.dataset_import.
+
+The states (ImportState): a text file is sampled on arrival and waits for its mapping
+(UPLOADED); a workbook waits for the worker to read it (READING).  Starting the import moves
+UPLOADED, INVALID or FAILED to QUEUED in one statement, so a second submit starts nothing;
+the process that runs it moves QUEUED to RUNNING, again in one statement, and ends in DONE,
+INVALID or FAILED.  A READING or RUNNING upload whose heartbeat stopped is FAILED by the sweep.
 """
 
 import datetime as dt
-import logging
-import time
+from pathlib import Path
 
 from django.conf import settings
-from django.db import connections
-from django.db.models import BinaryField, F, Func, Value
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from portfolio.imports.pipeline import ImportRejected, dataset_import
-from portfolio.imports.reading import ImportFileError, RawTable, read_table
+from portfolio.imports.reading import ImportFileError, file_kind
+from portfolio.imports.sheets import unpacked_size
 from portfolio.models import ImportPhase, ImportState, ImportUpload
+from portfolio.uploads.samples import SAMPLE_BYTES, text_sample
+from portfolio.uploads.storage import (
+    PART_BYTES,
+    chunks_of,
+    clean_temporary_files,
+    parts_delete,
+    parts_store,
+)
 
-log = logging.getLogger(__name__)
-
-
-# Uploads in these states hold a file nobody is importing: they may be discarded.
-DISCARDABLE_STATES = (ImportState.UPLOADED, ImportState.INVALID, ImportState.FAILED)
+# Uploads in these states are not being worked on: they may be discarded.  A queued one
+# has not been claimed by a worker yet (claiming it and discarding it are single statements,
+# so exactly one of them wins); a reading one may be, and its result is then dropped.
+DISCARDABLE_STATES = (
+    ImportState.UPLOADED,
+    ImportState.READING,
+    ImportState.QUEUED,
+    ImportState.INVALID,
+    ImportState.FAILED,
+)
+# Uploads whose import may be started (again): waiting, with problems, or failed.
+STARTABLE_STATES = (ImportState.UPLOADED, ImportState.INVALID, ImportState.FAILED)
 
 
 def import_upload_create(*, organization, user, file) -> ImportUpload:
-    """Keep an uploaded file until its mapping is confirmed (the form checked its size)."""
-    content = b"".join(file.chunks())
-    # Each new upload clears out the forgotten ones, so no timer is needed for that.
+    """Keep an uploaded file (the form checked its size); a text file is sampled at once.
+
+    Raises ImportFileError, storing nothing, when the file cannot be read at all.  A workbook
+    is left for the worker to read (`running.import_upload_read`); the caller queues that.
+    """
     import_uploads_clean()
-    return ImportUpload.objects.create(
-        organization=organization,
-        uploaded_by=user,
-        file_name=file.name[:255],
-        size=len(content),
-        content=content,
+    path = _local_path(file)
+    # A file Django kept in memory is small (FILE_UPLOAD_MAX_MEMORY_SIZE): read it whole, as
+    # a zip's directory is at its end.
+    kind = file_kind(path if path else file.read())
+    if kind == "zip":
+        raise ImportFileError("not_a_spreadsheet")
+    sample, state = {}, ImportState.READING
+    if kind == "text":
+        file.seek(0)
+        head = file.read(SAMPLE_BYTES + 1)
+        complete = len(head) <= SAMPLE_BYTES
+        sample = text_sample(head, file.name, complete=complete, max_rows=settings.IMPORT_MAX_ROWS)
+        state = ImportState.UPLOADED
+    elif kind != "xls":
+        file.seek(0)
+        # Refused at once: a workbook that unpacks to gigabytes never reaches the worker.
+        limit = settings.IMPORT_WORKBOOK_MAX_UNPACKED_BYTES
+        if unpacked_size(path or file) > limit:
+            raise ImportFileError("too_big", max_bytes=limit)
+    file.seek(0)
+    with transaction.atomic():
+        upload = ImportUpload.objects.create(
+            organization=organization,
+            uploaded_by=user,
+            file_name=file.name[:255],
+            size=file.size,
+            file_kind=kind,
+            state=state,
+            sample=sample,
+            # A workbook's first read is of the first sheet with content ("").
+            options={} if kind == "text" else {"sheet": ""},
+        )
+        upload.size = parts_store(upload=upload, chunks=file.chunks(PART_BYTES))
+        upload.save(update_fields=["size"])
+    return upload
+
+
+def _local_path(file) -> Path | None:
+    """The path of an upload Django streamed to a temporary file (None if it is in memory)."""
+    try:
+        return Path(file.temporary_file_path())
+    except AttributeError:
+        return None
+
+
+def sample_text_upload(upload: ImportUpload) -> dict:
+    """Sample a kept text file from its first megabyte and keep the sample on the upload."""
+    head = bytearray()
+    for chunk in chunks_of(upload):
+        head += chunk
+        if len(head) > SAMPLE_BYTES:
+            break
+    complete = len(head) <= SAMPLE_BYTES
+    sample = text_sample(
+        bytes(head[: SAMPLE_BYTES + 1]),
+        upload.file_name,
+        complete=complete,
+        max_rows=settings.IMPORT_MAX_ROWS,
     )
+    ImportUpload.objects.filter(pk=upload.pk).update(sample=sample)
+    return sample
 
 
-def import_uploads_clean(*, now: dt.datetime | None = None) -> int:
-    """Delete the uploads older than IMPORT_UPLOAD_MAX_AGE_DAYS never imported; how many."""
-    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.IMPORT_UPLOAD_MAX_AGE_DAYS)
-    # Done uploads have no content left and are the history of the datasets: they stay.
-    stale = ImportUpload.objects.filter(created_at__lt=cutoff, state__in=DISCARDABLE_STATES)
-    deleted, _ = stale.delete()  # one DELETE: nothing refers to an upload
-    return deleted
+def import_upload_read_queue(*, upload: ImportUpload, sheet: str) -> ImportUpload:
+    """Ask for a workbook's `sheet` ("" for the first with content) to be read by the worker."""
+    upload.options = {**upload.options, "sheet": sheet}
+    upload.state = ImportState.READING
+    upload.heartbeat_at = None
+    upload.message = ""
+    upload.save(update_fields=["options", "state", "heartbeat_at", "message"])
+    return upload
+
+
+def import_upload_start(*, upload: ImportUpload, options: dict) -> bool:
+    """Save the chosen options and queue the import, unless it was started already.
+
+    One UPDATE does both, so of two submits (a double click, two tabs) exactly one starts
+    the import and the other learns that it is running.  Returns whether this call started it.
+    """
+    started = ImportUpload.objects.filter(pk=upload.pk, state__in=STARTABLE_STATES).update(
+        options=options,
+        state=ImportState.QUEUED,
+        phase=ImportPhase.WAITING,
+        rows_done=0,
+        rows_total=0,
+        report={},
+        message="",
+        heartbeat_at=None,
+    )
+    if started:
+        upload.options, upload.state = options, ImportState.QUEUED
+    return bool(started)
 
 
 def import_upload_discard(*, upload: ImportUpload) -> bool:
     """Delete an upload nobody is importing, with its file; False when it is busy or done."""
-    deleted, _ = ImportUpload.objects.filter(pk=upload.pk, state__in=DISCARDABLE_STATES).delete()
-    return bool(deleted)
+    import_uploads_sweep()
+    _, deleted = ImportUpload.objects.filter(pk=upload.pk, state__in=DISCARDABLE_STATES).delete()
+    return bool(deleted.get(ImportUpload._meta.label))
 
 
-def upload_content(upload: ImportUpload, *, limit: int | None = None) -> bytes:
-    """The uploaded bytes, or only the first `limit` of them (read from the database)."""
-    rows = ImportUpload.objects.filter(pk=upload.pk)
-    if limit is None:
-        return bytes(rows.values_list("content", flat=True).get())
-    head = Func(
-        F("content"), Value(1), Value(limit), function="substring", output_field=BinaryField()
-    )
-    return bytes(rows.annotate(head=head).values_list("head", flat=True).get())
+def import_uploads_sweep() -> int:
+    """Fail the reads and imports whose process stopped (no heartbeat for a while); how many.
+
+    Safe to call often and from several processes at once: two UPDATEs, nothing else.
+    """
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.IMPORT_STALE_SECONDS)
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    running = ImportUpload.objects.filter(silent, state=ImportState.RUNNING)
+    failed = running.update(state=ImportState.FAILED, phase=ImportPhase.FINISHED, message="stopped")
+    reading = ImportUpload.objects.filter(state=ImportState.READING, heartbeat_at__lt=cutoff)
+    failed += reading.update(state=ImportState.FAILED, message="read_stopped")
+    return failed
 
 
-def import_upload_options_save(*, upload: ImportUpload, options: dict) -> ImportUpload:
-    """Remember the chosen mapping and options; the next run uses them."""
-    upload.options = options
-    upload.state = ImportState.UPLOADED
-    upload.report = {}
-    upload.message = ""
-    upload.save(update_fields=["options", "state", "report", "message"])
-    return upload
+def import_uploads_clean(*, now: dt.datetime | None = None) -> int:
+    """Delete the uploads older than IMPORT_UPLOAD_MAX_AGE_DAYS never imported; how many.
+
+    Their files go with them; so do temporary copies that a killed process left behind.
+    """
+    import_uploads_sweep()
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.IMPORT_UPLOAD_MAX_AGE_DAYS)
+    # Done uploads have no file left and are the history of the datasets: they stay.
+    old = Q(created_at__lt=cutoff, state__in=DISCARDABLE_STATES)
+    _, deleted = ImportUpload.objects.filter(old).delete()
+    clean_temporary_files()
+    return deleted.get(ImportUpload._meta.label, 0)
 
 
-def import_upload_queue(*, upload: ImportUpload, skip_invalid: bool = False) -> ImportUpload:
-    """Mark the upload as waiting for a run (inline or by the worker)."""
-    upload.options = {**upload.options, "skip_invalid": skip_invalid}
-    upload.state = ImportState.QUEUED
-    upload.phase = ImportPhase.WAITING
-    upload.rows_done = upload.rows_total = 0
-    upload.save(update_fields=["options", "state", "phase", "rows_done", "rows_total"])
-    return upload
-
-
-def import_upload_sample_queue(*, upload: ImportUpload, sheet: str) -> ImportUpload:
-    """Mark a big workbook's `sheet` ("" for the first with content) as waiting for a read."""
-    upload.sample = {"requested": sheet, "pending": True}
-    upload.save(update_fields=["sample"])
-    return upload
-
-
-def import_upload_sample_save(*, upload: ImportUpload, sheet: str, sample: dict) -> bool:
-    """Keep what the worker read of `sheet`, unless another sheet was asked for meanwhile."""
-    waiting = ImportUpload.objects.filter(
-        pk=upload.pk, sample__requested=sheet, sample__pending=True
-    )
-    return bool(waiting.update(sample={**sample, "requested": sheet}))
-
-
-def read_upload(upload: ImportUpload, *, sheet: str | None = None) -> RawTable:
-    """Read the stored file of an upload (whole) within the row limit."""
-    data = upload_content(upload)
-    return read_table(data, upload.file_name, sheet=sheet, max_rows=settings.IMPORT_MAX_ROWS)
-
-
-def import_upload_run(*, upload: ImportUpload) -> ImportUpload:
-    """Read, check and store an upload with its saved options; record the outcome on it."""
-    reporter = ProgressReporter(upload.pk)
-    options = upload.options
-    upload.state, upload.phase = ImportState.RUNNING, ImportPhase.READING
-    upload.save(update_fields=["state", "phase"])
-    try:
-        raw = read_upload(upload, sheet=options.get("sheet") or None)
-        result = dataset_import(
-            organization=upload.organization,
-            user=upload.uploaded_by,
-            raw=raw,
-            file_name=upload.file_name,
-            mapping=options.get("mapping") or {},
-            skip_invalid=bool(options.get("skip_invalid")),
-            order_level=bool(options.get("order_level")),
-            period=options.get("period") or "all",
-            number_format=options.get("number_format") or None,
-            dayfirst=options.get("dayfirst"),
-            progress=reporter,
-        )
-    except ImportFileError as error:
-        upload.state, upload.message = ImportState.FAILED, error.code
-    except ImportRejected as rejected:
-        upload.state, upload.report = ImportState.INVALID, rejected.checked.as_json()
-    except ValueError as error:
-        upload.state, upload.message = ImportState.FAILED, f"mapping:{error}"
-    except Exception:
-        log.exception("import of upload %s failed", upload.pk)
-        upload.state, upload.message = ImportState.FAILED, "unexpected"
-    else:
-        upload.state, upload.dataset = ImportState.DONE, result.dataset
-        upload.rows_done = upload.rows_total = result.checked.row_count
-        upload.report = {
-            "row_count": result.checked.row_count,
-            "valid_count": result.imported,
-            "invalid_count": result.skipped,
-        }
-        upload.content = b""
-        upload.sample = {}
-    finally:
-        reporter.close()
-    upload.phase = ImportPhase.FINISHED
-    upload.save()
-    return upload
-
-
-class ProgressReporter:
-    """Writes progress on its own connection, so it shows while the import's transaction runs."""
-
-    interval = 0.5
-
-    def __init__(self, upload_id: int) -> None:
-        self.upload_id = upload_id
-        self.connection = None
-        self.last = (None, 0.0)
-
-    def __call__(self, phase: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        last_phase, last_time = self.last
-        if phase == last_phase and now - last_time < self.interval and done < total:
-            return
-        self.last = (phase, now)
-        if self.connection is None:
-            self.connection = connections.create_connection("default")
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE portfolio_importupload SET phase = %s, rows_done = %s, rows_total = %s"
-                " WHERE id = %s",
-                [str(phase), done, total, self.upload_id],
-            )
-
-    def close(self) -> None:
-        if self.connection is not None:
-            self.connection.close()
-            self.connection = None
+def import_upload_content_forget(*, upload: ImportUpload) -> None:
+    """Drop an imported upload's file and sample; its record stays as the dataset's history."""
+    parts_delete(upload=upload)
+    ImportUpload.objects.filter(pk=upload.pk).update(sample={})

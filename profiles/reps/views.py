@@ -28,7 +28,8 @@ from profiles.versions.traits import trait_label
 def _one_pager(version: ProfileVersion) -> dict:
     content = version.content
     labels = fitcheck.labels_for(content)
-    currency = version.organization.currency
+    # The profile's money is in the currency of the customer list it was built from.
+    currency = getattr(version.dataset, "currency", "") or version.organization.currency
     traits = [
         {
             **t,

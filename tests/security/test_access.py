@@ -91,6 +91,7 @@ OBJECT_KWARGS = {
     "import_mapping": lambda team: {"pk": ImportUploadFactory(organization=team.organization).pk},
     "import_confirm": lambda team: {"pk": ImportUploadFactory(organization=team.organization).pk},
     "import_discard": lambda team: {"pk": ImportUploadFactory(organization=team.organization).pk},
+    "import_retry": lambda team: {"pk": ImportUploadFactory(organization=team.organization).pk},
     "member_role": lambda team: {"pk": team.rep.pk},
     "member_unlock": lambda team: {"pk": team.rep.pk},
     "invitation_resend": lambda team: {"pk": _invitation(team).pk},

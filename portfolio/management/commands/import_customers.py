@@ -1,5 +1,6 @@
 """python manage.py import_customers FILE --org SLUG [--sheet NAME] [--mapping MAPPING.json]
-[--skip-invalid] [--json] [--orders [--period last-12-months|2024|all]]"""
+[--skip-invalid] [--json] [--orders [--period last-12-months|2024|all]]
+[--repeated latest|sum|last|PERIOD] [--merge-names] [--currency CODE] [--scale FIELD=FACTOR]"""
 
 import json
 import sys
@@ -9,10 +10,19 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from icp_site.models import Organization
-from portfolio.imports.mapping import FIELDS_BY_NAME, looks_order_level, suggest_mapping
+from portfolio.imports.limits import workbook_limits
+from portfolio.imports.mapping import (
+    FIELDS_BY_NAME,
+    MONEY_FIELDS,
+    looks_order_level,
+    suggest_mapping,
+)
+from portfolio.imports.money_units import MixedCurrencies
 from portfolio.imports.orders import PERIOD_RX
 from portfolio.imports.pipeline import ImportRejected, dataset_import, error_json
 from portfolio.imports.reading import ImportFileError, read_table
+from portfolio.imports.repeats import POLICIES, Repeats
+from portfolio.parsing.periods import parse_periods
 
 EXIT_INVALID_ROWS = 1
 EXIT_UNREADABLE = 2
@@ -38,6 +48,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--period", default="all", help="with --orders: all, last-12-months or a year"
         )
+        parser.add_argument(
+            "--repeated",
+            default="latest",
+            help="a customer in several rows (one per year, say): latest (the latest period), "
+            "sum (money added up), last (the last row) or one period to keep, e.g. 2023",
+        )
+        parser.add_argument(
+            "--merge-names",
+            action="store_true",
+            help="without a customer ID column: rows with the same name are one customer",
+        )
+        parser.add_argument(
+            "--currency", help="the currency of every money column (default: as detected)"
+        )
+        parser.add_argument(
+            "--scale",
+            action="append",
+            default=[],
+            metavar="FIELD=FACTOR",
+            help="a money column written in thousands, millions...: revenue=1000000",
+        )
 
     def handle(self, *args, **options):
         self.as_json = options["json"]
@@ -46,13 +77,17 @@ class Command(BaseCommand):
             self._fail(f"There is no organisation with the slug “{options['org']}”.")
         if not PERIOD_RX.match(options["period"]):
             self._fail("--period must be all, last-12-months or a year such as 2024.")
+        scales = self._scales(options["scale"])
         raw = self._read(Path(options["file"]), options["sheet"])
         mapping = self._mapping(raw, options["mapping"])
         order_level = options["orders"]
-        if not order_level and looks_order_level(raw.frame, mapping) and not self.as_json:
-            self.stderr.write(
-                "Customer names or IDs repeat: if this is one row per order, use --orders."
-            )
+        repeats = Repeats(options["repeated"], merge_names=options["merge_names"])
+        self._check_period(raw, mapping, repeats, order_level)
+        self.warnings = self._warnings(raw, mapping, order_level, repeats)
+        if not self.as_json:
+            for warning in self.warnings:
+                self.stderr.write(warning)
+        currency = (options["currency"] or "").upper() or None
         try:
             result = dataset_import(
                 organization=organization,
@@ -63,40 +98,53 @@ class Command(BaseCommand):
                 skip_invalid=options["skip_invalid"],
                 order_level=order_level,
                 period=options["period"],
+                scales=scales,
+                currencies=dict.fromkeys(MONEY_FIELDS, currency),
+                repeats=repeats,
                 progress=self._progress_bar(),
             )
         except ImportRejected as rejected:
             self._finish_progress()
             self._rejected(rejected.checked)
+        except MixedCurrencies as mixed:
+            self._finish_progress()
+            self._fail(f"{mixed.message()} (--currency sets one for all.)")
         except ValueError as error:
             self._finish_progress()
             self._fail(f"The mapping does not fit the file: {error}.")
         self._finish_progress()
-        errors = [self._error(error) for error in result.checked.errors]
         if self.as_json:
-            self.stdout.write(
-                json.dumps(
-                    {
-                        "dataset": result.dataset.pk,
-                        "imported": result.imported,
-                        "skipped": result.skipped,
-                        "errors": errors,
-                        "totals": {
-                            "revenue": str(result.totals["revenue"]),
-                            "seats": result.totals["seats"],
-                        },
-                    },
-                    ensure_ascii=False,
-                )
-            )
+            self.stdout.write(json.dumps(self._result_json(result), ensure_ascii=False))
             return
         for error in result.checked.errors:
             self.stderr.write(f"skipped: {error.message()}")
+        dataset = result.dataset
+        rows = dataset.summary["rows"]
         self.stdout.write(
-            f"Imported {result.imported:,} customers into dataset {result.dataset.pk} "
-            f"(“{result.dataset.name}”); skipped {result.skipped:,} rows. "
-            f"Revenue {result.totals['revenue']:,}, seats {result.totals['seats']:,}."
+            f"Imported {rows['customers']:,} customers from {result.imported:,} rows into dataset "
+            f"{dataset.pk} (“{dataset.name}”); skipped {result.skipped:,} rows. "
+            f"Revenue {result.totals['revenue']:,} {dataset.currency}, "
+            f"seats {result.totals['seats']:,}."
         )
+
+    def _result_json(self, result) -> dict:
+        dataset = result.dataset
+        units = dataset.summary["units"]["columns"]
+        return {
+            "dataset": dataset.pk,
+            "imported": result.imported,
+            "skipped": result.skipped,
+            "errors": [self._error(error) for error in result.checked.errors],
+            "totals": {
+                "revenue": str(result.totals["revenue"]),
+                "seats": result.totals["seats"],
+            },
+            "currency": dataset.currency,
+            "scale": {name: 10 ** unit["scale"] for name, unit in units.items()},
+            "rows": dataset.summary["rows"],
+            "columns": dataset.summary["columns"],
+            "warnings": self.warnings,
+        }
 
     def _read(self, path: Path, sheet: str | None):
         if not path.is_file():
@@ -110,7 +158,11 @@ class Command(BaseCommand):
             )
         try:
             return read_table(
-                path.read_bytes(), path.name, sheet=sheet, max_rows=settings.IMPORT_MAX_ROWS
+                path,
+                path.name,
+                sheet=sheet,
+                max_rows=settings.IMPORT_MAX_ROWS,
+                limits=workbook_limits(),
             )
         except ImportFileError as error:
             self._fail(error.message)
@@ -132,6 +184,50 @@ class Command(BaseCommand):
             self._fail(f"The file has no column named {', '.join(missing)}.")
         return {name: given.get(name) or None for name in FIELDS_BY_NAME}
 
+    def _scales(self, given: list[str]) -> dict[str, int]:
+        scales = {}
+        for item in given:
+            name, _, factor = item.partition("=")
+            exponent = len(factor) - 1 if factor.startswith("1") else -1
+            if name not in MONEY_FIELDS or factor != "1" + "0" * exponent:
+                self._fail(
+                    f"--scale {item}: give a money field ({', '.join(MONEY_FIELDS)}) and a "
+                    "power of ten, e.g. revenue=1000000."
+                )
+            scales[name] = exponent
+        return scales
+
+    def _check_period(self, raw, mapping, repeats: Repeats, order_level: bool) -> None:
+        if repeats.policy in POLICIES or order_level:
+            return
+        column = mapping.get("period")
+        if not column:
+            self._fail(
+                f"--repeated {repeats.policy}: the file has no period column (year, fiscal year "
+                "or date); map one with --mapping, or use latest, sum or last."
+            )
+        labels = set(parse_periods(raw.frame[column])[0].dropna())
+        if repeats.policy not in labels:
+            found = ", ".join(sorted(labels)[:20])
+            self._fail(f"No row has the period “{repeats.policy}”; the file has: {found}.")
+
+    def _warnings(self, raw, mapping, order_level: bool, repeats: Repeats) -> list[str]:
+        warnings = []
+        if not order_level and not mapping.get("period") and looks_order_level(raw.frame, mapping):
+            warnings.append(
+                "Customer names or IDs repeat: if this is one row per order, use --orders."
+            )
+        name = mapping.get("name")
+        if not order_level and name and not mapping.get("external_id") and not repeats.merge_names:
+            repeated = int(raw.frame[name].dropna().str.strip().str.casefold().duplicated().sum())
+            if repeated:
+                warnings.append(
+                    f"{repeated:,} rows repeat the name of an earlier row and there is no "
+                    "customer ID: each becomes a customer of its own. Use --merge-names to "
+                    "merge rows with the same name."
+                )
+        return warnings
+
     def _rejected(self, checked) -> None:
         errors = [self._error(error) for error in checked.errors]
         if self.as_json:
@@ -143,6 +239,9 @@ class Command(BaseCommand):
                         "skipped": 0,
                         "errors": errors,
                         "totals": {"revenue": "0", "seats": 0},
+                        "currency": checked.units.currency,
+                        "rows": checked.rows(),
+                        "warnings": self.warnings,
                     },
                     ensure_ascii=False,
                 )

@@ -46,7 +46,19 @@ def test_json_prints_one_object_with_the_dataset_counts_and_totals(team, tmp_pat
         "skipped": 0,
         "errors": [],
         "totals": {"revenue": "3234.50", "seats": 15},
-    }
+        "currency": "EUR",  # none named in the file: the organisation's
+        "scale": {"revenue": 1},
+        "rows": {
+            "read": 2, "imported": 2, "skipped": 0, "left_out": 0, "merged": 0, "customers": 2
+        },
+        "columns": [
+            {"header": "Firmenname", "field": "name", "to": "field"},
+            {"header": "Umsatz", "field": "revenue", "to": "field"},
+            {"header": "Lizenzen", "field": "seats", "to": "field"},
+            {"header": "Region", "field": "", "to": "extra"},
+        ],
+        "warnings": [],
+    }  # fmt: skip
     assert dataset.organization == team.organization
     assert Customer.objects.get(name="Alpha GmbH").extra == {"Region": "Nord"}
 

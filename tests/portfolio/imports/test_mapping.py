@@ -15,10 +15,17 @@ def test_the_canonical_fields_are_exactly_these() -> None:
         "name", "external_id", "revenue", "seats", "margin", "sales_cycle_days",
         "customer_since", "customer_until", "industry", "customer_type", "employees",
         "country", "company_revenue", "market_position", "growth", "owner", "contract_type",
-        "order_date", "amount", "profit",
+        "period", "order_date", "amount", "profit",
     ]  # fmt: skip
     assert [field.name for field in FIELDS if field.required] == ["name"]
-    assert {field.kind for field in FIELDS} == {"text", "money", "integer", "percent", "date"}
+    assert {field.kind for field in FIELDS} == {
+        "text",
+        "money",
+        "integer",
+        "percent",
+        "date",
+        "period",
+    }
 
 
 def test_every_field_is_in_the_suggestion_even_when_unmapped() -> None:
@@ -260,3 +267,47 @@ def test_repeated_names_look_order_level_when_there_is_no_id() -> None:
     frame = pd.DataFrame({"Kunde": ["Acme", "acme ", "Beta", "Beta", None]}, dtype="str")
     assert looks_order_level(frame, {"name": "Kunde"})
     assert not looks_order_level(frame, {"name": None})
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        (
+            ["Raison Sociale", "SIREN", "Année", "Chiffre d'affaires", "Effectif", "Pays"],
+            {"name": "Raison Sociale", "external_id": "SIREN", "period": "Année",
+             "revenue": "Chiffre d'affaires", "employees": "Effectif", "country": "Pays"},
+        ),
+        (
+            ["Dénomination", "SIRET", "Exercice", "Secteur d'activité", "Date de début"],
+            {"name": "Dénomination", "external_id": "SIRET", "period": "Exercice",
+             "industry": "Secteur d'activité", "customer_since": "Date de début"},
+        ),
+        (
+            ["Razón social", "CIF", "Año", "Facturación", "Empleados", "País", "Sector"],
+            {"name": "Razón social", "external_id": "CIF", "period": "Año",
+             "revenue": "Facturación", "employees": "Empleados", "country": "País",
+             "industry": "Sector"},
+        ),
+        (
+            ["Ragione sociale", "Partita IVA", "Anno", "Fatturato", "Dipendenti", "Settore"],
+            {"name": "Ragione sociale", "external_id": "Partita IVA", "period": "Anno",
+             "revenue": "Fatturato", "employees": "Dipendenti", "industry": "Settore"},
+        ),
+        (
+            ["Bedrijfsnaam", "KvK-nummer", "Boekjaar", "Omzet", "Aantal werknemers", "Land"],
+            {"name": "Bedrijfsnaam", "external_id": "KvK-nummer", "period": "Boekjaar",
+             "revenue": "Omzet", "employees": "Aantal werknemers", "country": "Land"},
+        ),
+        (
+            ["Firma", "Geschäftsjahr", "Umsatz (Mrd. USD)", "Jahresumsatz TEUR"],
+            {"name": "Firma", "period": "Geschäftsjahr", "revenue": "Umsatz (Mrd. USD)",
+             "company_revenue": "Jahresumsatz TEUR"},
+        ),
+    ],
+)  # fmt: skip
+def test_french_spanish_italian_dutch_and_unit_laden_headers_are_recognised(headers, expected):
+    assert mapped(headers) == expected
+
+
+def test_a_size_band_is_not_a_number_of_employees():
+    assert "employees" not in mapped(["Raison sociale", "Tranche d'effectif salarié"])

@@ -155,17 +155,26 @@ def test_empty_cells_are_nan_and_everything_else_stays_text() -> None:
     assert all(dtype == "str" for dtype in table.frame.dtypes)
 
 
-def test_rows_wider_than_the_header_get_extra_columns() -> None:
-    table = read_table(b"Name;Umsatz\nA;1;\nB;2;extra\n", "k.csv")
-    assert table.columns == ("Name", "Umsatz", "column 3")
-    assert cells(table) == [["A", "1", None], ["B", "2", "extra"]]
+def test_values_beyond_the_header_are_reported_per_row_never_made_a_column() -> None:
+    table = read_table(b"Name;Umsatz\nA;1;\nB;2;extra\nC;3\n", "k.csv")
+    assert table.columns == ("Name", "Umsatz")
+    assert cells(table) == [["A", "1"], ["B", "2"], ["C", "3"]]
+    # A trailing empty value adds nothing; a filled one is the row's problem.
+    assert table.overflow.to_dict() == {3: "extra"}
 
 
-def test_a_ragged_row_after_the_sample_is_refused_with_its_number() -> None:
+def test_a_wider_row_after_the_sample_is_reported_with_its_number() -> None:
     body = "".join(f"Customer {i};{i}\n" for i in range(5000))
-    error = refused(f"Name;Umsatz\n{body}X;1;2;3\n".encode())
-    assert error.code == "ragged"
-    assert "5002" in error.message
+    table = read_table(f"Name;Umsatz\n{body}X;1;2;3\n".encode(), "k.csv")
+    assert table.columns == ("Name", "Umsatz")
+    assert len(table.frame) == 5001
+    assert table.overflow.to_dict() == {5002: "2;3"}
+
+
+def test_a_header_with_a_trailing_delimiter_keeps_a_column_its_rows_fill() -> None:
+    table = read_table(b"Name;Umsatz;\nA;1;note\nB;2;\n", "k.csv")
+    assert table.columns == ("Name", "Umsatz", "column 3")
+    assert table.overflow is None
 
 
 # --- refusals ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from portfolio.models import ImportState, ImportUpload
+from portfolio.models import ImportState, ImportUpload, ImportUploadPart
 from portfolio.uploads.services import import_uploads_clean
 from tests.factories import DatasetFactory, ImportUploadFactory
 
@@ -50,23 +50,36 @@ def test_the_max_age_is_a_setting(team, settings):
     assert three_days.pk not in _left()
 
 
-def test_uploads_being_imported_or_imported_are_kept_whatever_their_age(team):
+def test_uploads_imported_or_being_imported_are_kept_whatever_their_age(team):
     old = dt.timedelta(days=30)
-    kept = {
-        _upload(team, age=old, state=state).pk
-        for state in (ImportState.QUEUED, ImportState.RUNNING, ImportState.DONE)
-    }
-    for state in (ImportState.UPLOADED, ImportState.INVALID, ImportState.FAILED):
+    done = _upload(team, age=old, state=ImportState.DONE)
+    running = _upload(team, age=old, state=ImportState.RUNNING)
+    ImportUpload.objects.filter(pk=running.pk).update(heartbeat_at=timezone.now())
+    abandoned = (
+        ImportState.UPLOADED,
+        ImportState.READING,
+        ImportState.QUEUED,  # never claimed by a worker in a month
+        ImportState.INVALID,
+        ImportState.FAILED,
+    )
+    for state in abandoned:
         _upload(team, age=old, state=state)
-    assert import_uploads_clean(now=NOW) == 3
-    assert _left() == kept
+    assert import_uploads_clean(now=NOW) == 5
+    assert _left() == {done.pk, running.pk}
 
 
-def test_the_clean_up_is_one_delete(team, django_assert_num_queries):
+def test_the_clean_up_takes_the_same_few_queries_however_many_uploads_it_deletes(
+    team, django_assert_num_queries
+):
     for _ in range(3):
         _upload(team, age=dt.timedelta(days=30))
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(5):  # the sweep's two updates, select, parts, uploads
         assert import_uploads_clean(now=NOW) == 3
+    for _ in range(6):
+        _upload(team, age=dt.timedelta(days=30))
+    with django_assert_num_queries(5):
+        assert import_uploads_clean(now=NOW) == 6
+    assert not ImportUploadPart.objects.exists()  # the files went with them
 
 
 def test_a_new_upload_clears_out_the_forgotten_ones_of_every_organisation(team):
@@ -91,11 +104,14 @@ def test_the_clean_uploads_command_prints_how_many_it_deleted(team, settings):
     young = _upload(team, age=dt.timedelta(days=1), now=timezone.now())
     out = StringIO()
     call_command("clean_uploads", stdout=out)
-    assert out.getvalue().strip() == "2 upload(s) older than 7 days deleted."
+    assert out.getvalue().splitlines() == [
+        "0 stopped import(s) marked as failed.",
+        "2 upload(s) older than 7 days deleted.",
+    ]
     assert _left() == {young.pk}
     out = StringIO()
     call_command("clean_uploads", stdout=out)
-    assert out.getvalue().startswith("0 upload(s)")
+    assert out.getvalue().splitlines()[1].startswith("0 upload(s)")
 
 
 # --- discard -------------------------------------------------------------------------------
@@ -110,7 +126,16 @@ def test_a_leader_discards_a_pending_upload_and_is_told_nothing_was_imported(tea
     assert not ImportUpload.objects.filter(pk=upload.pk).exists()
 
 
-@pytest.mark.parametrize("state", [ImportState.UPLOADED, ImportState.INVALID, ImportState.FAILED])
+@pytest.mark.parametrize(
+    "state",
+    [
+        ImportState.UPLOADED,
+        ImportState.READING,
+        ImportState.QUEUED,
+        ImportState.INVALID,
+        ImportState.FAILED,
+    ],
+)
 def test_every_upload_nobody_imports_can_be_discarded(team, state):
     upload = ImportUploadFactory(organization=team.organization, state=state)
     response = team.client("admin").post(reverse("import_discard", args=[upload.pk]))
@@ -118,7 +143,7 @@ def test_every_upload_nobody_imports_can_be_discarded(team, state):
     assert not ImportUpload.objects.filter(pk=upload.pk).exists()
 
 
-@pytest.mark.parametrize("state", [ImportState.QUEUED, ImportState.RUNNING, ImportState.DONE])
+@pytest.mark.parametrize("state", [ImportState.RUNNING, ImportState.DONE])
 def test_an_upload_being_or_already_imported_is_not_discarded(team, state):
     upload = ImportUploadFactory(organization=team.organization, state=state)
     if state == ImportState.DONE:

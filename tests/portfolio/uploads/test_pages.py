@@ -1,12 +1,12 @@
 """Upload -> mapping -> problems -> confirm, through the test client (plain and htmx)."""
 
-import pandas as pd
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from portfolio.models import Customer, Dataset, ImportPhase, ImportState, ImportUpload
-from portfolio.uploads.services import import_upload_queue
+from portfolio.uploads.storage import chunks_of
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +57,10 @@ def test_an_upload_is_kept_and_leads_to_the_mapping_page(team):
     assert response["Location"] == reverse("import_mapping", args=[upload.pk])
     assert (upload.organization, upload.uploaded_by) == (team.organization, team.leader.user)
     assert upload.state == ImportState.UPLOADED
-    assert bytes(upload.content) == CLEAN.encode()
+    assert b"".join(chunks_of(upload)) == CLEAN.encode()
     assert upload.size == len(CLEAN)
+    # A text file is sampled once, when it arrives: the mapping page reads the sample.
+    assert upload.sample["columns"] == ["Customer ID", "Company name", "Revenue", "Seats", "Region"]
 
 
 def test_reps_cannot_upload(team):
@@ -95,11 +97,11 @@ def test_a_file_of_another_type_is_refused(team):
     assert "Please upload a CSV" in response.text
 
 
-def test_an_unreadable_file_shows_one_sentence_on_the_mapping_page(team):
-    upload = _uploaded(team, "Name,Revenue\n", name="header.csv")
-    response = team.client("leader").get(reverse("import_mapping", args=[upload.pk]))
+def test_an_unreadable_file_shows_its_error_at_once_and_nothing_is_kept(team):
+    response = _upload(team.client("leader"), "Name,Revenue\n", name="header.csv")
     assert response.status_code == 400
     assert "The file has a header row but no customer rows." in response.text
+    assert not ImportUpload.objects.exists()
 
 
 def test_the_mapping_page_proposes_a_mapping_and_previews_typed_rows(team):
@@ -147,7 +149,7 @@ def test_confirming_a_clean_mapping_imports_and_shows_the_customers(team):
     assert Customer.objects.get(external_id="C-1").extra == {"Region": "North"}
     upload.refresh_from_db()
     assert (upload.state, upload.dataset) == (ImportState.DONE, dataset)
-    assert bytes(upload.content) == b""  # the file is not kept once imported
+    assert not upload.parts.exists()  # the file is not kept once imported
     page = client.get(response["Location"])
     assert "Alpha Ltd" in page.text and "North" in page.text
 
@@ -214,9 +216,12 @@ def test_big_files_run_as_a_task_and_the_page_shows_their_progress(team, setting
 
 def test_a_running_import_polls_its_progress_and_stops_when_done(team):
     upload = _uploaded(team, CLEAN)
-    import_upload_queue(upload=upload)
     ImportUpload.objects.filter(pk=upload.pk).update(
-        state=ImportState.RUNNING, phase=ImportPhase.STORING, rows_done=500, rows_total=1000
+        state=ImportState.RUNNING,
+        phase=ImportPhase.STORING,
+        rows_done=500,
+        rows_total=1000,
+        heartbeat_at=timezone.now(),
     )
     client = team.client("leader")
     page = client.get(reverse("import_detail", args=[upload.pk]))
@@ -267,13 +272,12 @@ def test_a_file_that_turns_out_unreadable_shows_one_sentence_and_stores_nothing(
     assert "Nothing was stored." in page.text
 
 
-def test_the_row_limit_refuses_a_file_when_it_is_checked(team, settings):
+def test_the_row_limit_refuses_a_small_file_when_it_arrives(team, settings):
     settings.IMPORT_MAX_ROWS = 1
-    upload = _uploaded(team, CLEAN)
-    client = team.client("leader")
-    response = client.get(reverse("import_mapping", args=[upload.pk]))
+    response = _upload(team.client("leader"), CLEAN)
     assert response.status_code == 400
     assert "more than 1 rows" in response.text
+    assert not ImportUpload.objects.exists()
 
 
 def test_the_preview_follows_the_form_before_it_is_valid(team):
@@ -302,35 +306,7 @@ def _workbook() -> bytes:
     return buffer.getvalue()
 
 
-def test_a_workbook_sheet_is_chosen_on_the_mapping_page(team):
-    client = team.client("leader")
-    file = SimpleUploadedFile("crm.xlsx", _workbook())
-    client.post(reverse("import_upload"), {"file": file})
-    upload = ImportUpload.objects.get()
-    url = reverse("import_mapping", args=[upload.pk])
-    first = client.get(url)
-    assert first.context["form"]["map_name"].value() == "Name"
-    second = client.get(url, {"sheet": "Accounts"})
-    assert second.context["form"]["map_name"].value() == "Account name"
-    data = _mapping_data(upload, client)
-    data.update(sheet="Accounts", map_name="Account name", map_seats="Seats", map_revenue="")
-    response = client.post(url, data)
-    assert response.status_code == 302
-    assert list(Customer.objects.values_list("name", "seats")) == [("Beta", 7)]
-
-
-# --- big workbooks: read once by the worker, the mapping page works on the kept sample -----
-
 WAIT = 'id="sample-status"'
-
-
-def _big_workbook(team, settings, content=None):
-    """Upload a workbook the view treats as big (the threshold lowered, not the file grown)."""
-    settings.IMPORT_INLINE_BYTES = 100
-    client = team.client("leader")
-    file = SimpleUploadedFile("crm.xlsx", content if content is not None else _workbook())
-    client.post(reverse("import_upload"), {"file": file})
-    return client, ImportUpload.objects.get(file_name="crm.xlsx")
 
 
 def _poll(client, upload, **params):
@@ -347,32 +323,33 @@ def queued_tasks(settings):
     return default_task_backend.results
 
 
-def test_a_big_workbook_is_read_by_the_worker_while_the_page_waits(team, settings, queued_tasks):
+def test_a_workbook_is_read_once_by_the_worker_and_never_by_the_pages(
+    team, queued_tasks, monkeypatch
+):
     from portfolio.uploads.tasks import read_upload_sample
 
-    client, upload = _big_workbook(team, settings)
-    url = reverse("import_mapping", args=[upload.pk])
-    page = client.get(url)
-    assert page.status_code == 200
-    assert WAIT in page.text and 'hx-trigger="every 1s"' in page.text
-    assert "Reading the workbook" in page.text
-    assert reverse("import_discard", args=[upload.pk]) in page.text
+    client = team.client("leader")
+    client.post(reverse("import_upload"), {"file": SimpleUploadedFile("crm.xlsx", _workbook())})
+    upload = ImportUpload.objects.get()
+    assert (upload.state, upload.file_kind) == (ImportState.READING, "xlsx")
     assert [(task.task.name, task.args) for task in queued_tasks] == [
         ("read_upload_sample", [upload.pk, ""])
     ]
-
-    waiting = _poll(client, upload)
-    assert WAIT in waiting.text and "<html" not in waiting.text
+    url = reverse("import_mapping", args=[upload.pk])
+    page = client.get(url)
+    assert WAIT in page.text and 'hx-trigger="every 1s"' in page.text
+    assert reverse("import_discard", args=[upload.pk]) in page.text
+    assert WAIT in _poll(client, upload).text
     assert len(queued_tasks) == 1  # asked once, however often the page polls
 
-    assert read_upload_sample.call(upload.pk, "") is True
+    assert read_upload_sample.call(upload.pk, "") is True  # the worker
     assert _poll(client, upload)["HX-Refresh"] == "true"
 
-    # From now on the page works on the kept sample, not on the file.
-    ImportUpload.objects.filter(pk=upload.pk).update(content=b"")
+    # From now on the pages work on the kept sample and the kept sheet, never the workbook.
+    from portfolio.imports import reading
+
+    monkeypatch.setattr(reading, "workbook_to_csv", None)
     page = client.get(url)
-    assert page.status_code == 200
-    assert WAIT not in page.text
     assert page.context["form"]["map_name"].value() == "Name"
     assert list(page.context["form"].fields["sheet"].choices) == [
         ("Customers", "Customers"),
@@ -381,25 +358,26 @@ def test_a_big_workbook_is_read_by_the_worker_while_the_page_waits(team, setting
     preview = page.context["preview"]
     assert [row["number"] for row in preview["rows"]] == [2]
     assert preview["complete"] and preview["row_count"] == 1
-    data = _mapping_data(upload, client, map_revenue="")
-    partial = client.get(url, data, HTTP_HX_REQUEST="true")
-    assert 'id="preview"' in partial.text and "<html" not in partial.text
+    partial = client.get(url, _mapping_data(upload, client, map_revenue=""), HTTP_HX_REQUEST="true")
     assert "Revenue" in partial.context["preview"]["unmapped"]
+    response = client.post(url, _mapping_data(upload, client))
+    assert response.status_code == 302
+    assert list(Customer.objects.values_list("name", "revenue")) == [("Alpha", 100)]
     assert len(queued_tasks) == 1
 
 
-def test_choosing_another_sheet_of_a_big_workbook_reads_that_sheet_and_imports_it(team, settings):
-    client, upload = _big_workbook(team, settings)
+def test_choosing_another_sheet_reads_that_sheet_and_imports_it(team):
+    client = team.client("leader")
+    client.post(reverse("import_upload"), {"file": SimpleUploadedFile("crm.xlsx", _workbook())})
+    upload = ImportUpload.objects.get()
     url = reverse("import_mapping", args=[upload.pk])
-    assert WAIT in client.get(url).text  # the read ran inline (tests' task backend)
-    assert client.get(url).context["form"]["map_name"].value() == "Name"
+    assert client.get(url).context["form"]["map_name"].value() == "Name"  # read on upload
 
     switched = client.get(url, {"sheet": "Accounts"})
-    assert WAIT in switched.text
-    assert f"{url}?sheet=Accounts" in switched.text  # the wait polls for that sheet
+    assert WAIT in switched.text  # the tests' task backend read it during that request
     upload.refresh_from_db()
-    assert (upload.sample["requested"], upload.sample["sheet"]) == ("Accounts", "Accounts")
-    assert _poll(client, upload, sheet="Accounts")["HX-Refresh"] == "true"
+    assert (upload.state, upload.sample["sheet"]) == (ImportState.UPLOADED, "Accounts")
+    assert _poll(client, upload)["HX-Refresh"] == "true"
     second = client.get(url, {"sheet": "Accounts"})
     assert second.context["form"]["map_name"].value() == "Account name"
 
@@ -410,14 +388,16 @@ def test_choosing_another_sheet_of_a_big_workbook_reads_that_sheet_and_imports_i
     assert list(Customer.objects.values_list("name", "seats")) == [("Beta", 7)]
     upload.refresh_from_db()
     assert (upload.state, upload.sample) == (ImportState.DONE, {})
+    assert not upload.parts.exists()
 
 
-def test_a_read_of_a_sheet_nobody_wants_any_more_is_not_kept(team, settings, queued_tasks):
+def test_a_read_of_a_sheet_nobody_wants_any_more_is_not_kept(team, queued_tasks):
     from portfolio.uploads.tasks import read_upload_sample
 
-    client, upload = _big_workbook(team, settings)
+    client = team.client("leader")
+    client.post(reverse("import_upload"), {"file": SimpleUploadedFile("crm.xlsx", _workbook())})
+    upload = ImportUpload.objects.get()
     url = reverse("import_mapping", args=[upload.pk])
-    client.get(url)
     client.get(url, {"sheet": "Accounts"})
     assert read_upload_sample.call(upload.pk, "") is False
     assert read_upload_sample.call(upload.pk, "Accounts") is True
@@ -425,69 +405,174 @@ def test_a_read_of_a_sheet_nobody_wants_any_more_is_not_kept(team, settings, que
     assert upload.sample["sheet"] == "Accounts"
 
 
-def test_an_unreadable_big_workbook_shows_the_file_error(team, settings):
-    client, upload = _big_workbook(team, settings, content=b"PK\x03\x04" + b"not a zip" * 50)
-    url = reverse("import_mapping", args=[upload.pk])
-    assert WAIT in client.get(url).text
-    assert _poll(client, upload)["HX-Refresh"] == "true"
-    page = client.get(url)
+def test_a_file_that_is_no_workbook_inside_its_zip_is_refused_at_once(team):
+    file = SimpleUploadedFile("crm.xlsx", b"PK\x03\x04" + b"not a zip" * 50)
+    response = team.client("leader").post(reverse("import_upload"), {"file": file})
+    assert response.status_code == 400
+    assert "The spreadsheet is damaged or incomplete and cannot be read." in response.text
+    assert not ImportUpload.objects.exists()
+
+
+def test_a_workbook_the_worker_cannot_read_shows_why_with_retry_and_discard(team, settings):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:  # a workbook whose sheets are missing
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    client = team.client("leader")
+    client.post(
+        reverse("import_upload"), {"file": SimpleUploadedFile("crm.xlsx", buffer.getvalue())}
+    )
+    upload = ImportUpload.objects.get()
+    assert (upload.state, upload.message) == (ImportState.FAILED, "damaged")
+    page = client.get(reverse("import_mapping", args=[upload.pk]))
     assert page.status_code == 400
     assert "The spreadsheet is damaged or incomplete and cannot be read." in page.text
-    assert "Nothing was stored." in page.text
+    assert reverse("import_retry", args=[upload.pk]) in page.text
+    assert reverse("import_discard", args=[upload.pk]) in page.text
 
 
-def test_a_big_workbook_over_the_row_limit_is_refused_on_the_mapping_page(team, settings):
+def test_a_workbook_over_the_row_limit_is_refused_by_the_worker(team, settings):
     settings.IMPORT_MAX_ROWS = 0
-    client, upload = _big_workbook(team, settings)
-    url = reverse("import_mapping", args=[upload.pk])
-    client.get(url)
-    upload.refresh_from_db()
-    assert upload.sample["error"] == "too_many_rows"  # the worker counted the whole sheet
-    page = client.get(url)
+    client = team.client("leader")
+    client.post(reverse("import_upload"), {"file": SimpleUploadedFile("crm.xlsx", _workbook())})
+    upload = ImportUpload.objects.get()
+    assert upload.message == "too_many_rows"  # the worker counted the whole sheet
+    page = client.get(reverse("import_mapping", args=[upload.pk]))
     assert page.status_code == 400
     assert "more than 0 rows" in page.text
 
 
-def test_the_sample_keeps_the_first_rows_and_counts_them_all(team, settings, monkeypatch):
+def test_the_sample_keeps_the_first_rows_and_counts_them_all(team, monkeypatch):
     import io
 
     from openpyxl import Workbook
 
-    from portfolio.uploads import previews
+    from portfolio.uploads import samples
 
-    monkeypatch.setattr(previews, "SAMPLE_ROWS", 2)
+    monkeypatch.setattr(samples, "SAMPLE_ROWS", 2)
     book = Workbook()
     book.active.append(["Name", "Revenue", "Since"])
     for number in range(5):
         book.active.append([f"Customer {number}", 1000.5 * number, None])
     buffer = io.BytesIO()
     book.save(buffer)
-    client, upload = _big_workbook(team, settings, content=buffer.getvalue())
-    url = reverse("import_mapping", args=[upload.pk])
-    client.get(url)
-    page = client.get(url)
+    client = team.client("leader")
+    client.post(
+        reverse("import_upload"), {"file": SimpleUploadedFile("crm.xlsx", buffer.getvalue())}
+    )
+    upload = ImportUpload.objects.get()
+    page = client.get(reverse("import_mapping", args=[upload.pk]))
     assert [row["number"] for row in page.context["preview"]["rows"]] == [2, 3]
     assert "Checked the first 2 rows of 5 so far" in page.text
 
-    # The kept rows are the strings the importer reads, empty cells included.
-    upload.refresh_from_db()
-    kept = previews.load_sample(upload, sheet="").raw
-    read = previews.read_sample(upload).raw
-    pd.testing.assert_frame_equal(kept.frame, read.frame.head(2))
-    assert (kept.columns, kept.sheet, kept.sheets, kept.source) == (
-        read.columns,
-        read.sheet,
-        read.sheets,
-        read.source,
-    )
+
+# --- units, repeated customers, columns set aside: what the mapping page shows and takes -----
+
+FORBES = "Firma;Umsatz (Mrd. USD);Gewinn (Mrd. USD)\nApple;383,29;97\nSAP;33,8;6,2\n"
 
 
-def test_a_small_workbook_is_still_read_within_the_request(team, queued_tasks):
+def test_the_mapping_page_shows_each_money_columns_scale_and_currency_and_takes_changes(team):
+    upload = _uploaded(team, FORBES)
     client = team.client("leader")
-    client.post(reverse("import_upload"), {"file": SimpleUploadedFile("crm.xlsx", _workbook())})
-    upload = ImportUpload.objects.get()
     page = client.get(reverse("import_mapping", args=[upload.pk]))
-    assert page.context["form"]["map_name"].value() == "Name"
-    assert queued_tasks == []
-    upload.refresh_from_db()
-    assert upload.sample == {}
+    money = {item["field"]: item for item in page.context["preview"]["money"]}
+    assert (money["revenue"]["scale"], money["revenue"]["currency"]) == ("9", "USD")
+    assert '<option value="9" selected>billions (× 1,000,000,000)</option>' in page.text
+    assert '<option value="USD" selected>US dollar (USD)</option>' in page.text
+    assert "All money of this list is in USD" in page.text
+    assert "$383,290,000,000.00" in page.text  # the preview in the list's currency, scaled
+    # An order-only field in a customer list: said, and kept as an extra column.
+    assert "“Gewinn (Mrd. USD)” was matched to Order profit" in page.text
+
+    data = _mapping_data(upload, client, scale_revenue="6", currency_revenue="EUR")
+    data["units_for_revenue"] = "Umsatz (Mrd. USD)"
+    response = client.post(reverse("import_mapping", args=[upload.pk]), data)
+    dataset = Dataset.objects.get()
+    assert response["Location"] == reverse("dataset_detail", args=[dataset.pk])
+    assert dataset.currency == "EUR"
+    assert Customer.objects.get(name="Apple").revenue == 383_290_000
+    assert Customer.objects.get(name="SAP").extra == {"Gewinn (Mrd. USD)": "6,2"}
+
+
+def test_a_new_column_for_a_money_field_is_detected_afresh(team):
+    upload = _uploaded(team, "Name;Umsatz TEUR;Revenue (USD)\nA;1;2\n")
+    client = team.client("leader")
+    data = _mapping_data(upload, client, map_revenue="Revenue (USD)")
+    data.update(scale_revenue="3", currency_revenue="EUR", units_for_revenue="Umsatz TEUR")
+    partial = client.get(reverse("import_mapping", args=[upload.pk]), data, HTTP_HX_REQUEST="true")
+    money = {item["field"]: item for item in partial.context["preview"]["money"]}
+    assert (money["revenue"]["scale"], money["revenue"]["currency"]) == ("0", "USD")
+
+
+def test_two_currencies_for_one_list_are_refused_on_the_mapping_page(team):
+    upload = _uploaded(team, "Name,Revenue (EUR),Annual revenue (USD)\nA,1,2\n")
+    client = team.client("leader")
+    page = client.get(reverse("import_mapping", args=[upload.pk]))
+    assert "The money columns are in different currencies" in page.text
+    response = client.post(
+        reverse("import_mapping", args=[upload.pk]), _mapping_data(upload, client)
+    )
+    assert response.status_code == 400
+    assert "A customer list holds one currency" in response.text
+    assert not Dataset.objects.exists()
+
+
+REGISTER = """Raison Sociale;SIREN;Année;Chiffre d'affaires
+Alpha SA;111;2021;120
+Alpha SA;111;2022;150
+Beta SARL;222;2022;60
+"""
+
+
+def test_a_register_with_a_year_per_row_offers_latest_sum_or_one_year(team):
+    upload = _uploaded(team, REGISTER)
+    client = team.client("leader")
+    page = client.get(reverse("import_mapping", args=[upload.pk]))
+    assert page.context["form"]["map_period"].value() == "Année"
+    assert "The column “Année” holds periods" in page.text
+    assert 'name="repeated" value="latest"' in page.text and "checked" in page.text
+    assert list(page.context["form"].fields["repeated_period"].choices) == [
+        ("2022", "2022"),
+        ("2021", "2021"),
+    ]
+    assert page.context["preview"]["customer_count"] == 2
+    data = _mapping_data(upload, client, repeated="sum")
+    client.post(reverse("import_mapping", args=[upload.pk]), data)
+    assert dict(Customer.objects.values_list("external_id", "revenue")) == {"111": 270, "222": 60}
+
+
+def test_one_year_is_chosen_on_the_mapping_page(team):
+    upload = _uploaded(team, REGISTER)
+    client = team.client("leader")
+    data = _mapping_data(upload, client, repeated="period", repeated_period="2021")
+    client.post(reverse("import_mapping", args=[upload.pk]), data)
+    assert dict(Customer.objects.values_list("external_id", "revenue")) == {"111": 120}
+    dataset = Dataset.objects.get()
+    page = client.get(reverse("dataset_detail", args=[dataset.pk]))
+    assert "Rows of other periods left out</dt><dd>2" in page.text
+
+
+def test_repeated_names_without_an_id_are_warned_about_and_can_be_merged(team):
+    upload = _uploaded(team, "Company,Revenue\nAlpha,1\nAlpha,2\nBeta,3\n")
+    client = team.client("leader")
+    page = client.get(reverse("import_mapping", args=[upload.pk]))
+    assert "There is no customer ID, and 1 row repeats the name of an earlier row" in page.text
+    assert 'name="merge_names"' in page.text
+    data = _mapping_data(upload, client, merge_names="on", repeated="sum")
+    client.post(reverse("import_mapping", args=[upload.pk]), data)
+    assert dict(Customer.objects.values_list("name", "revenue")) == {"Alpha": 3, "Beta": 3}
+
+
+def test_every_page_shows_the_currency_of_its_customer_list(team):
+    upload = _uploaded(team, "Company,Revenue (SEK)\nAlpha,1234.6\n")
+    client = team.client("leader")
+    client.post(reverse("import_mapping", args=[upload.pk]), _mapping_data(upload, client))
+    dataset = Dataset.objects.get()
+    assert (team.organization.currency, dataset.currency) == ("EUR", "SEK")
+    page = client.get(reverse("dataset_detail", args=[dataset.pk]))
+    assert "SEK\xa01,235" in page.text  # the customer list, whole amounts, rounded
+    assert "€" not in page.text.split('id="customer-table"')[1]
+    analysis = client.get(reverse("analysis_segments") + f"?dataset={dataset.pk}")
+    assert "SEK\xa01,235" in analysis.text
