@@ -19,23 +19,44 @@ MAX_BINS = 100
 
 LOG_RATIO = 100  # log axis when the positive values span more than this factor (1st-99th pct)
 
-GROUP_COLORS = {"small": "#9ecae1", "medium": "#4292c6", "large": "#08519c"}
+# The app's colours for data, each at least 3:1 against white (WCAG 1.4.11) and told apart by
+# lightness as well as hue, so they survive colour blindness and a washed-out projector. The
+# CSS custom properties of the same names in static/css/app.css must match (a test checks).
+BLUE_DARK, BLUE_MID, BLUE_LIGHT = "#08519c", "#2171b5", "#4f94d4"  # 7.9, 5.1, 3.2 : 1
+ORANGE = "#b34700"  # 5.5:1, text-safe too
+GREY = "#4b5563"
+INK = "#111827"  # the page's text colour: for labels drawn on the light blue
+WHITE = "#ffffff"
 
-CLASS_COLORS = {"A": "#08519c", "B": "#4292c6", "C": "#9ecae1"}
+GROUP_COLORS = {"small": BLUE_LIGHT, "medium": BLUE_MID, "large": BLUE_DARK}
+# Text drawn on a group's colour (pie labels): 4.5:1 or better on each.
+GROUP_TEXT_COLORS = {"small": INK, "medium": WHITE, "large": WHITE}
 
-LINE_COLOR = "#d95f02"
+CLASS_COLORS = {"A": BLUE_DARK, "B": BLUE_MID, "C": BLUE_LIGHT}
+
+LINE_COLOR = ORANGE
+LIMIT_COLOR = "#666666"
 BAND_COLORS = {
-    "intensify": "#08519c",
-    "maintain": "#4292c6",
-    "minimal_care": "#9ecae1",
-    "consider_separating": "#d95f02",
+    "intensify": BLUE_DARK,
+    "maintain": BLUE_MID,
+    "minimal_care": BLUE_LIGHT,
+    "consider_separating": ORANGE,
 }
 TYPE_COLORS = {
-    "star": "#08519c",
+    "star": BLUE_DARK,
     "question_mark": "#7b3294",
-    "free_rider": "#d95f02",
-    "poor_dog": "#737373",
+    "free_rider": "#a63d00",  # 6.4:1: its label is normal-size text
+    "poor_dog": "#6b7280",
 }
+# A marker shape per type, so the four are told apart without colour.
+TYPE_SYMBOLS = {
+    "star": "circle",
+    "question_mark": "diamond",
+    "free_rider": "triangle-up",
+    "poor_dog": "square",
+}
+# The profile's three segments, everywhere (pages, charts, the presenting view, the PDF).
+SEGMENT_COLORS = {"do-or-die": "#007a5a", "neutral": GREY, "do-not": "#b3311b"}
 
 
 def esc(value: object) -> str:

@@ -22,9 +22,11 @@ from portfolio.analysis.types import TYPES, CustomerTypes
 from portfolio.charts.common import (
     BAND_COLORS,
     CLASS_COLORS,
+    LIMIT_COLOR,
     LINE_COLOR,
     MAX_POINTS,
     TYPE_COLORS,
+    TYPE_SYMBOLS,
     cumulative_hover,
     downsample,
     empty_figure,
@@ -105,7 +107,7 @@ def abc_figure(abc: AbcResult, value_label: str, names: pd.Series) -> dict[str, 
                 "y": [limit, limit],
                 "yaxis": "y2",
                 "mode": "lines",
-                "line": {"color": "#666666", "dash": "dot", "width": 1},
+                "line": {"color": LIMIT_COLOR, "dash": "dot", "width": 1},
                 "hoverinfo": "skip",
                 "showlegend": False,
             }
@@ -182,7 +184,8 @@ def types_scatter(
                 "x": _floats(rows["value"]),
                 "y": _floats(rows["bond"]),
                 "mode": "markers",
-                "marker": {"color": TYPE_COLORS[t], "size": 8, "opacity": 0.7},
+                # Full colour (a faded marker falls under 3:1) and a shape of its own per type.
+                "marker": {"color": TYPE_COLORS[t], "symbol": TYPE_SYMBOLS[t], "size": 8},
                 "customdata": [esc(n) for n in rows["name"]],
                 "hovertemplate": hover + "<extra>" + esc(labels[t]) + "</extra>",
             }
@@ -220,7 +223,7 @@ def types_scatter(
             "yanchor": ya,
             "showarrow": False,
             "font": {"size": 18, "color": TYPE_COLORS[t]},
-            "bgcolor": "rgba(255,255,255,0.8)",
+            "bgcolor": "#ffffff",
         }
         for t, (x, y, xa, ya) in corners.items()
     ]

@@ -24,10 +24,13 @@ from portfolio.analysis import ABC_CLASSES, GROUPS, AbcResult, SizeGroups
 from portfolio.charts.common import (
     CLASS_COLORS,
     GROUP_COLORS,
+    GROUP_TEXT_COLORS,
+    LIMIT_COLOR,
     LINE_COLOR,
     LOG_RATIO,
     MAX_BINS,
     MAX_POINTS,
+    WHITE,
     cumulative_hover,
     downsample,
     empty_figure,
@@ -63,29 +66,62 @@ def _bins(values: np.ndarray, thresholds: Sequence[float]) -> tuple[np.ndarray, 
     return np.unique(np.concatenate([edges, inside])), log, False
 
 
-def size_histogram(
-    customers: pd.DataFrame, metric: str, thresholds: tuple[float, float]
-) -> dict[str, Any]:
-    """Customers per metric bin, bars coloured by size group, thresholds as vertical lines."""
-    name = esc(metric)
-    title = _("Customers by %(metric)s") % {"metric": name}
+def _histogram(customers: pd.DataFrame, metric: str, thresholds: tuple[float, float]):
+    """The bins of step 1's histogram, or None when no customer has a value."""
     raw = customers[metric] if metric in customers.columns else pd.Series(dtype=float)
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
     values = values[np.isfinite(values)]
     if values.size == 0:
-        return empty_figure(title, _("No customer has a value for %(metric)s.") % {"metric": name})
+        return None
     edges, log, integer = _bins(values, thresholds)
     shown = values[values > 0] if log else values
     # Right-closed bins (a, b] match the thresholds' "small is metric <= t1".
     index = np.clip(np.searchsorted(edges, shown, side="left"), 1, edges.size - 1) - 1
     counts = np.bincount(index, minlength=edges.size - 1)
     lower, upper = edges[:-1], edges[1:]
+    t1, t2 = thresholds
+    probe = np.floor(upper) if integer else upper  # the largest value a bin can hold
+    group = np.where(probe <= t1, "small", np.where(probe <= t2, "medium", "large"))
+    return values, log, integer, counts, lower, upper, group
+
+
+def histogram_rows(
+    customers: pd.DataFrame, metric: str, thresholds: tuple[float, float]
+) -> list[dict[str, Any]]:
+    """The histogram's bars as table rows (the chart's data table): range, customers, group."""
+    bins = _histogram(customers, metric, thresholds)
+    if bins is None:
+        return []
+    _values, _log, integer, counts, lower, upper, group = bins
+    labels = group_labels()
+    return [
+        {
+            "value": (lo + hi) / 2 if integer else None,
+            "lower": float(lo),
+            "upper": float(hi),
+            "customers": int(n),
+            "group": g,
+            "group_label": labels[g],
+        }
+        for lo, hi, n, g in zip(lower, upper, counts, group, strict=True)
+        if n
+    ]
+
+
+def size_histogram(
+    customers: pd.DataFrame, metric: str, thresholds: tuple[float, float]
+) -> dict[str, Any]:
+    """Customers per metric bin, bars coloured by size group, thresholds as vertical lines."""
+    name = esc(metric)
+    title = _("Customers by %(metric)s") % {"metric": name}
+    bins = _histogram(customers, metric, thresholds)
+    if bins is None:
+        return empty_figure(title, _("No customer has a value for %(metric)s.") % {"metric": name})
+    values, log, integer, counts, lower, upper, group = bins
     # Whole-number bars are centred on their number; other bars start at their lower edge and
     # span the bin (offset 0), which also lays them out exactly on a log axis.
     x = (lower + upper) / 2 if integer else lower
     t1, t2 = thresholds
-    probe = np.floor(upper) if integer else upper  # the largest value a bin can hold
-    group = np.where(probe <= t1, "small", np.where(probe <= t2, "medium", "large"))
     labels = group_labels()
     hover = _("%(range)s: %(count)s customers") % {
         "range": "%{x}" if integer else "%{customdata[0]:,.4g} – %{customdata[1]:,.4g}",
@@ -162,7 +198,9 @@ def revenue_pie(groups: SizeGroups) -> dict[str, Any]:
         text=[f"{s:.1f} %" for s in table["revenue_share"]],
         textinfo="label+text",
         hovertemplate="%{label}<br>%{value:,.0f}<br>%{text}<extra></extra>",
-        marker={"colors": [GROUP_COLORS[g] for g in GROUPS]},
+        # White edges: each slice stands against white, not against its neighbour's blue.
+        marker={"colors": [GROUP_COLORS[g] for g in GROUPS], "line": {"color": WHITE, "width": 2}},
+        insidetextfont={"color": [GROUP_TEXT_COLORS[g] for g in GROUPS]},
         sort=False,
         direction="clockwise",
     )
@@ -184,8 +222,8 @@ def share_bars(groups: SizeGroups) -> dict[str, Any]:
             hovertemplate="%{x}: %{y:.1f} %<extra>" + name + "</extra>",
         )
         for name, column, color in (
-            (_("Share of customers"), "customer_share", "#9ecae1"),
-            (_("Share of revenue"), "revenue_share", "#08519c"),
+            (_("Share of customers"), "customer_share", CLASS_COLORS["C"]),
+            (_("Share of revenue"), "revenue_share", CLASS_COLORS["A"]),
         )
     ]
     return figure(
@@ -268,7 +306,7 @@ def abc_chart(abc: AbcResult) -> dict[str, Any]:
                 y=[limit, limit],
                 yaxis="y2",
                 mode="lines",
-                line={"color": "#666666", "dash": "dot", "width": 1},
+                line={"color": LIMIT_COLOR, "dash": "dot", "width": 1},
                 hoverinfo="skip",
                 showlegend=False,
             )

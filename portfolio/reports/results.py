@@ -239,6 +239,26 @@ def segments_page(
     return segment_summary(frame, by=by), None
 
 
+def type_figures(types: CustomerTypes) -> list[dict]:
+    """The four-types scatter in numbers: per type, customers and the range of both values."""
+    frame = types.frame
+    stats = frame.groupby("type", observed=False)[["value", "bond"]].agg(["min", "median", "max"])
+    total = len(frame)
+    return [
+        {
+            "label": str(TYPE_LABELS[t]),
+            "customers": int(types.counts[t]),
+            "share": types.counts[t] / total * 100 if total else 0.0,
+            **{
+                f"{axis}_{stat}": stats.loc[t, (axis, stat)]
+                for axis in ("value", "bond")
+                for stat in ("min", "median", "max")
+            },
+        }
+        for t in TYPES
+    ]
+
+
 def type_labels() -> list[tuple[str, str, str]]:
     """(type, label, suggested action) in TYPES order, translated."""
     return [(t, str(TYPE_LABELS[t]), str(ACTION_TEXTS[ACTIONS[t]])) for t in TYPES]

@@ -14,6 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from icp_site.access import MemberRequest, leader_required, member_required
 from portfolio.analysis.scoring import ScoringError
 from portfolio.charts import reports as portfolio_charts
+from portfolio.charts import summaries
 from portfolio.frames import customers as frames
 from portfolio.models import ScoringModel
 from portfolio.reports import results as services
@@ -107,6 +108,7 @@ def _score_results(dataset, form, columns) -> dict:
         "missing_rows": missing_rows,
         "save_fields": form.query(dataset=dataset.pk),
         "chart": portfolio_charts.band_chart(score.band_counts, services.BAND_LABELS),
+        "summary": summaries.bands(score.band_counts, services.BAND_LABELS),
     }
 
 

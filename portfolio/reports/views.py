@@ -16,6 +16,7 @@ from icp_site.models import Role
 from portfolio.analysis.scoring import ScoringError
 from portfolio.analysis.types import TYPES
 from portfolio.charts import reports as portfolio_charts
+from portfolio.charts import summaries
 from portfolio.frames import customers as frames
 from portfolio.reports import exports
 from portfolio.reports import results as services
@@ -84,6 +85,7 @@ def _abc_results(dataset, data, columns) -> dict:
         "group_labels": [*services.GROUP_LABELS.values(), services.NONE_LABEL],
         "size_label": frames.column_label(data["size_metric"]),
         "chart": portfolio_charts.abc_figure(result.abc, value_label, names),
+        "summary": summaries.abc(result.abc),
     }
 
 
@@ -143,6 +145,10 @@ def _types_results(dataset, data, columns, models) -> dict:
             value_label=value_label,
             bond_label=bond_label,
         ),
+        "summary": summaries.types(
+            result.counts, services.TYPE_LABELS, result.split, (value_label, bond_label)
+        ),
+        "type_figures": services.type_figures(result),
     }
 
 
@@ -191,6 +197,7 @@ def _reps_results(request, dataset, data, models) -> dict:
         "rows": rows,
         "type_labels": services.type_labels(),
         "chart": portfolio_charts.rep_chart(totals, [r["label"] for r in total_rows]),
+        "summary": summaries.reps(totals, [r["label"] for r in total_rows]),
     }
 
 
@@ -229,6 +236,7 @@ def _segments_results(dataset, data) -> dict:
         "chart": portfolio_charts.segment_chart(
             table, [str(r["label"]) for r in rows], str(by_label)
         ),
+        "summary": summaries.segments(table, [str(r["label"]) for r in rows], str(by_label)),
     }
 
 

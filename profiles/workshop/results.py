@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from portfolio import analysis
 from portfolio.analysis import GROUPS, BestCustomers, MainStream, SizeGroups
 from portfolio.charts import steps as charts
+from portfolio.charts import summaries
 from portfolio.charts.common import group_labels
 from portfolio.frames import steps as data
 from portfolio.frames.customers import column_label
@@ -105,6 +106,8 @@ class Step1Result:
     rows: list[dict]
     histogram: dict
     customers: int
+    histogram_rows: list[dict] = field(default_factory=list)  # the chart's data table
+    summary: str = ""  # the chart's finding in words
 
     @property
     def empty_groups(self) -> list[str]:
@@ -125,6 +128,8 @@ def step1(workshop_data: WorkshopData, inputs: dict) -> Step1Result:
             rows=group_rows(groups),
             histogram=charts.size_histogram(frame, label, key[1]),
             customers=len(frame),
+            histogram_rows=charts.histogram_rows(frame, label, key[1]),
+            summary=summaries.sizes(groups, label),
         )
     return workshop_data._step1[key]
 
@@ -150,6 +155,14 @@ class Step2Result:
     @property
     def rows(self) -> list[dict]:
         return self.step1.rows
+
+    @property
+    def pie_summary(self) -> str:
+        return summaries.revenue(self.step1.groups)
+
+    @property
+    def bars_summary(self) -> str:
+        return summaries.shares(self.step1.groups)
 
     @property
     def proposal_label(self) -> str | None:
@@ -196,6 +209,7 @@ class Step3Result:
     without_value_rows: list[dict] = field(default_factory=list)
     excluded_rows: list[dict] = field(default_factory=list)
     pareto_rows: list[dict] = field(default_factory=list)
+    pareto_summary: str = ""
 
     @property
     def criterion_label(self) -> str:
@@ -272,6 +286,7 @@ def _step3(workshop_data, step1_inputs, main_group, inputs) -> Step3Result:
         without_value_rows=_records(best.without_value, ["id", "external_id", "name", "revenue"]),
         excluded_rows=_records(best.excluded, ["id", "external_id", "name", "reason", "in_top_n"]),
         pareto_rows=_pareto_rows(curve),
+        pareto_summary=summaries.pareto(curve),
     )
 
 

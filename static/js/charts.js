@@ -21,15 +21,28 @@
         return;
       }
       // Plotly.react diffs against the drawn figure, so unchanged charts cost little on re-runs.
+      // No mode bar: its buttons are invisible until hovered yet each is a Tab stop, inside a
+      // chart that is an image to assistive technology; the numbers are in the data table.
       window.Plotly.react(el, fig.data || [], fig.layout || {}, {
         responsive: true,
-        displaylogo: false,
+        displayModeBar: false,
       });
     });
   }
 
+  // A chart's "Data table" link may point into a closed <details>: open it, then follow.
+  function openDataTable(event) {
+    var link = event.target.closest ? event.target.closest("a.chart-data-link") : null;
+    var target = link && document.getElementById(link.getAttribute("href").slice(1));
+    var details = target && target.closest("details");
+    if (details) {
+      details.open = true;
+    }
+  }
+
   function start() {
     renderCharts();
+    document.addEventListener("click", openDataTable);
     // A swap may replace the chart element, its JSON or both, so re-render the whole page.
     document.body.addEventListener("htmx:afterSettle", renderCharts);
   }
