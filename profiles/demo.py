@@ -58,7 +58,14 @@ def ensure_demo_workshop(*, organization, dataset, leader, admin) -> bool:
         workshop,
         3,
         leader,
-        {"goal": "revenue", "n_mode": BEST_COUNT, "n": None, "excluded": {}, "included": {}},
+        {
+            "stage": "other",
+            "goal": "revenue",
+            "n_mode": BEST_COUNT,
+            "n": None,
+            "excluded": {},
+            "included": {},
+        },
     )
     rng = random.Random(7)
     _fill_company(workshop, leader, rng)

@@ -29,6 +29,7 @@ import pandas as pd
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.analysis.common import is_active
 from portfolio.frames import cache as frame_cache
 from portfolio.frames import snapshot as snapshots
 from portfolio.models import Customer, Dataset, DatasetKind
@@ -83,6 +84,7 @@ TEXT_COLUMNS = {
     "growth": _("Growth"),
 }
 EPOCH = dt.date(1970, 1, 1)
+_FORMER = frame_cache.Memo(64)  # former customers per dataset revision and date
 
 
 class ColumnError(ValueError):
@@ -92,6 +94,13 @@ class ColumnError(ValueError):
 def today() -> dt.date:
     """The date lifetimes are measured to (a function so tests can pin it)."""
     return dt.date.today()
+
+
+def active_date(include_former: bool = False, *, on: dt.date | None = None) -> dt.date | None:
+    """The date every analysis counts its customers on: today (or `on`), so only the active
+    customers count (the method's default); None when the team includes the former customers
+    on purpose. Pass it as ``load_customers(..., active_on=...)``."""
+    return None if include_former else (on or today())
 
 
 def numeric_columns(dataset: Dataset | None) -> dict[str, str]:
@@ -194,14 +203,17 @@ def load_customers(
     texts: Iterable[str] = (),
     dates: Iterable[str] = (),
     on: dt.date | None = None,
+    active_on: dt.date | None = None,
 ) -> pd.DataFrame:
     """The dataset's customers in id order: ``id`` (int), the numeric columns (float, NaN when
     missing), the text columns (missing when blank: categoricals for the company texts, object
     for ``name``, ``external_id`` and ``extra:<column>``) and the date columns (datetime64,
     NaT when missing).
 
-    ``on`` is the date lifetimes and order recency are measured to (default: today). Cached
-    per dataset revision; the frame is a shallow copy, change it freely.
+    ``on`` is the date lifetimes and order recency are measured to (default: today).
+    ``active_on``: only the customers on that date (``portfolio.analysis.common.is_active``);
+    None keeps the former customers too. Cached per dataset revision; the frame is a shallow
+    copy, change it freely.
     """
     numbers = tuple(dict.fromkeys(numbers))
     texts = tuple(dict.fromkeys(texts))
@@ -216,12 +228,32 @@ def load_customers(
     on = on or today()
     return frame_cache.get(
         dataset,
-        ("customers", numbers, texts, dates, on),
-        lambda: _load_customers(dataset, numbers, texts, dates, on),
+        ("customers", numbers, texts, dates, on, active_on),
+        lambda: _load_customers(dataset, numbers, texts, dates, on, active_on),
     )
 
 
-def _load_customers(dataset: Dataset, numbers, texts, dates, on: dt.date) -> pd.DataFrame:
+def former_customers(dataset: Dataset | None, on: dt.date | None = None) -> int:
+    """How many customers of the dataset had left before ``on`` (default: today): the count
+    the pages show beside an analysis of the active customers."""
+    if dataset is None:
+        return 0
+    on = on or today()
+
+    def count() -> int:
+        snap = snapshots.snapshot_of(dataset)
+        return int(len(snap) - is_active(_until(snap), on).sum())
+
+    return _FORMER.get_or_set((dataset.pk, dataset.revision, dataset.created_at, on), count)
+
+
+def _until(snap: snapshots.Snapshot) -> pd.Series:
+    return pd.Series(pd.to_datetime(snap.number("customer_until"), unit="D"))
+
+
+def _load_customers(
+    dataset: Dataset, numbers, texts, dates, on: dt.date, active_on: dt.date | None
+) -> pd.DataFrame:
     snap = snapshots.snapshot_of(dataset)
     extras = [key for key in numbers if key.startswith(EXTRA_PREFIX)]
     stored = [text for text in texts if text not in snapshots.TEXTS]
@@ -233,7 +265,10 @@ def _load_customers(dataset: Dataset, numbers, texts, dates, on: dt.date) -> pd.
         data[key] = fetched[key] if key in fetched else snap.category(key)
     for key in dates:
         data[key] = pd.to_datetime(snap.number(key), unit="D")
-    return pd.DataFrame(data, copy=False)
+    frame = pd.DataFrame(data, copy=False)
+    if active_on is not None:
+        frame = frame[is_active(_until(snap), active_on)].reset_index(drop=True)
+    return frame
 
 
 def _number(snap: snapshots.Snapshot, key: str, on: dt.date) -> np.ndarray:

@@ -29,6 +29,8 @@ from portfolio.reports.forms import (
     saved_model_choice,
     types_options,
 )
+from portfolio.reports.org_settings import abc_limits
+from portfolio.reports.pages import size_defaults
 from portfolio.spreadsheets import csv_chunks, xlsx_bytes
 
 
@@ -59,13 +61,20 @@ def _labels(values, labels: dict) -> list:
 
 def _abc(request, dataset, models):
     columns = frames.numeric_columns(dataset)
-    data = _valid(AbcForm(request.GET, columns=columns))
+    form = AbcForm(
+        request.GET,
+        columns=columns,
+        limits=abc_limits(request.organization),
+        sizes=size_defaults(dataset),
+    )
+    data = _valid(form)
     return services.abc_page(
         dataset,
         value=data["value"],
         thresholds=(data["a_limit"], data["b_limit"]),
         size_metric=data["size_metric"],
         size_thresholds=(data["small_max"], data["medium_max"]),
+        active_on=frames.active_date(data["include_former"]),
     ), data
 
 
@@ -119,7 +128,12 @@ def _score(request, dataset, models):
     # The page's export links carry the parameters, also those a loaded model filled in.
     defaults = services.default_parameters(columns)
     data = _valid(ScoreForm(request.GET, columns=columns, defaults=defaults))
-    score, frame = services.score_page(dataset, parameters=data["parameters"], bands=data["bands"])
+    score, frame = services.score_page(
+        dataset,
+        parameters=data["parameters"],
+        bands=data["bands"],
+        active_on=frames.active_date(data["include_former"]),
+    )
     return score, frame, data, columns
 
 
@@ -159,7 +173,12 @@ def _types(request, dataset, models):
     columns = frames.numeric_columns(dataset)
     data = _valid(TypesForm(request.GET, columns=columns, models=models))
     try:
-        result = services.types_page(dataset, columns=columns, **types_options(data, models))
+        result = services.types_page(
+            dataset,
+            columns=columns,
+            active_on=frames.active_date(data["include_former"]),
+            **types_options(data, models),
+        )
     except ScoringError as error:
         raise InvalidOptions(str(error)) from error
     return result, data, columns
@@ -204,7 +223,11 @@ def _reps(request, dataset, models):
     columns = frames.numeric_columns(dataset)
     try:
         return services.reps_page(
-            dataset, scoring_model=saved_model_choice(models, data["model"]), columns=columns
+            dataset,
+            scoring_model=saved_model_choice(models, data["model"]),
+            columns=columns,
+            abc_limits=abc_limits(request.organization),
+            active_on=frames.active_date(data["include_former"]),
         ), data
     except ScoringError as error:
         raise InvalidOptions(str(error)) from error
@@ -256,12 +279,13 @@ def rep_totals(request, dataset, models) -> pd.DataFrame:
 
 def segment_table(request, dataset, models) -> pd.DataFrame:
     columns = frames.numeric_columns(dataset)
-    data = _valid(SegmentsForm(request.GET, columns=columns))
+    data = _valid(SegmentsForm(request.GET, columns=columns, sizes=size_defaults(dataset)))
     table, _sizes = services.segments_page(
         dataset,
         by=data["by"],
         size_metric=data["size_metric"],
         size_thresholds=(data["small_max"], data["medium_max"]),
+        active_on=frames.active_date(data["include_former"]),
     )
     labels = []
     for segment, missing in zip(table["segment"], table["missing"], strict=True):

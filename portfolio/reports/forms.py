@@ -28,7 +28,12 @@ EXPORT_FORMATS = [("csv", "CSV"), ("xlsx", "XLSX")]
 
 
 class GetForm(forms.Form):
-    """A form bound to the query string, with each missing field taking its initial value."""
+    """A form bound to the query string, with each missing field taking its initial value.
+
+    Every analysis counts the active customers (``customer_until`` empty or not in the past);
+    ``include_former`` takes the former ones in too."""
+
+    include_former = forms.BooleanField(label=_("Include former customers"), required=False)
 
     def __init__(self, query=None, **kwargs):
         super().__init__(**kwargs)
@@ -57,11 +62,18 @@ class SizeFields(GetForm):
     small_max = LocalFloatField(label=_("Small up to"), initial=f"{METHOD_THRESHOLDS[0]:g}")
     medium_max = LocalFloatField(label=_("Medium up to"), initial=f"{METHOD_THRESHOLDS[1]:g}")
 
-    def __init__(self, query=None, *, columns: dict[str, str], **kwargs):
+    def __init__(self, query=None, *, columns: dict[str, str], sizes=None, **kwargs):
         super().__init__(query, **kwargs)
         self.fields["size_metric"].choices = list(columns.items())
         default = "seats" if "seats" in columns else next(iter(columns), "")
         self.fields["size_metric"].initial = default
+        given = query is not None and any(
+            name in query for name in ("size_metric", "small_max", "medium_max")
+        )
+        if sizes is not None and sizes[0] in columns and not given:
+            # The groups the team set in its workshop on this list (pages.size_defaults).
+            metric, (small, medium) = sizes
+            self.data.update(size_metric=metric, small_max=f"{small:g}", medium_max=f"{medium:g}")
         self.data.setdefault("size_metric", default)
 
     def clean(self):
@@ -76,12 +88,16 @@ class AbcForm(SizeFields):
         label=_("A up to (cumulative %)"), initial=80, min_value=0.1, max_value=99.9
     )
     b_limit = LocalFloatField(
-        label=_("B up to (cumulative %)"), initial=95, min_value=0.2, max_value=100
+        label=_("B up to (cumulative %)"), initial=90, min_value=0.2, max_value=100
     )
     page = forms.IntegerField(required=False, min_value=1)
 
-    def __init__(self, query=None, *, columns: dict[str, str], **kwargs):
+    def __init__(self, query=None, *, columns: dict[str, str], limits=None, **kwargs):
         super().__init__(query, columns=columns, **kwargs)
+        if limits is not None:  # the organisation's limits, unless the query sets others
+            for name, limit in zip(("a_limit", "b_limit"), limits, strict=True):
+                if query is None or name not in query:
+                    self.data[name] = f"{limit:g}"
         choices = [("revenue", _("Revenue"))]
         if "contribution" in columns:
             choices.append(("contribution", _("Contribution margin (revenue × margin %)")))

@@ -79,7 +79,12 @@ def _model_rows(models, columns) -> list[tuple[ScoringModel, str]]:
 
 def _score_results(dataset, form, columns) -> dict:
     data = form.cleaned_data
-    score, frame = services.score_page(dataset, parameters=data["parameters"], bands=data["bands"])
+    score, frame = services.score_page(
+        dataset,
+        parameters=data["parameters"],
+        bands=data["bands"],
+        active_on=frames.active_date(data["include_former"]),
+    )
     page, rows = paginate(score.scores, data.get("page"))
     names = frames.customer_names(dataset, [r["id"] for r in rows])
     position = frame.set_index("id")

@@ -36,6 +36,7 @@ from profiles.versions.criteria import (
     criteria_from_dicts,
 )
 from profiles.versions.evaluation import FitResult, evaluate, evaluate_frame, result_columns
+from profiles.versions.guidance import segment_actions
 
 SEGMENT_LABELS = {
     "do-or-die": pgettext_lazy("segment", "Do-or-die"),
@@ -215,6 +216,7 @@ def bulk_check(
     table = raw.frame.reset_index(drop=True).copy()
     segment = result["segment"].astype(str).reset_index(drop=True)
     table[str(_("ICP segment"))] = segment.to_numpy()
+    table[str(_("What to do"))] = segment.map(segment_actions()).to_numpy()
     table[str(_("Criteria known"))] = result["known"].to_numpy()
     table[str(_("Criteria total"))] = result["total"].to_numpy()
     table[str(_("Reason"))] = (

@@ -100,7 +100,14 @@ def column_summaries(workshop, table, rows, cols) -> list[summaries.Summary]:
             tally = None
             if col.customer_field and workshop.dataset is not None:
                 tally = _TALLIES.get_or_set(
-                    (workshop.dataset_id, revision, col.key, col.customer_field, col.kind),
+                    (
+                        workshop.dataset_id,
+                        revision,
+                        data.today(),
+                        col.key,
+                        col.customer_field,
+                        col.kind,
+                    ),
                     lambda: _tally(workshop.dataset, col),
                 )
             return summaries.summarise_one(rows, col, tally)
@@ -110,7 +117,10 @@ def column_summaries(workshop, table, rows, cols) -> list[summaries.Summary]:
 
 
 def _tally(dataset, col):
-    population = data.population_frame(dataset, {col.key: col.customer_field})
+    # The lift compares with the customers: the active ones, as every analysis does.
+    population = data.population_frame(
+        dataset, {col.key: col.customer_field}, active_on=data.today()
+    )
     if col.key not in population.columns:
         return None
     return summaries.tally_population(population[col.key], col.summary_kind)

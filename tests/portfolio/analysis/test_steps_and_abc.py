@@ -190,8 +190,10 @@ def test_main_stream_without_revenue_proposes_nothing():
 # --------------------------------------------------------------------------- step 3
 
 
-@pytest.mark.parametrize(("size", "n"), [(0, 10), (49, 10), (50, 20), (249, 20), (250, 50)])
-def test_default_n_depends_on_group_size(size, n):
+@pytest.mark.parametrize(
+    ("size", "n"), [(0, 10), (99, 10), (100, 20), (999, 20), (1000, 50), (10**6, 50)]
+)
+def test_default_n_follows_the_portfolio_size(size, n):
     assert default_n(size) == n
 
 
