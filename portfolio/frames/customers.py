@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from portfolio.analysis.common import is_active
 from portfolio.frames import cache as frame_cache
 from portfolio.frames import snapshot as snapshots
+from portfolio.frames import value_columns
 from portfolio.models import Customer, Dataset, DatasetKind
 
 EXTRA_PREFIX = "extra:"
@@ -114,9 +115,22 @@ def numeric_columns(dataset: Dataset | None) -> dict[str, str]:
             continue
         if all(filled.get(n) for n in needs):
             columns[key] = str(label)
+    for key in value_sources(dataset):
+        columns[key] = str(value_columns.LABELS[key])
     for column in numeric_extra_columns(dataset):
         columns[EXTRA_PREFIX + column] = column
     return columns
+
+
+def value_sources(dataset: Dataset) -> dict[str, tuple[str, ...]]:
+    """The value score's columns beyond revenue this list can give (potential, churn risk,
+    strategic value: portfolio.frames.value_columns) and what each is made of."""
+    found = value_columns.sources(dataset.extra_columns or (), numeric_extra_columns(dataset))
+    if "churn_risk" not in found and dataset.kind == DatasetKind.ORDERS:
+        found["churn_risk"] = ("orders",)
+    if "benefit" not in found and _filled(dataset).get("margin"):
+        found["benefit"] = ("margin",)
+    return found
 
 
 def column_label(key: str) -> str:
@@ -127,6 +141,8 @@ def column_label(key: str) -> str:
         return str(TYPED[key][1])
     if key in COMPUTED:
         return str(COMPUTED[key][1])
+    if key in value_columns.LABELS:
+        return str(value_columns.LABELS[key])
     return str(TEXT_COLUMNS.get(key, key))
 
 
@@ -223,7 +239,8 @@ def load_customers(
     ]:
         raise ColumnError(f"Unknown text or date columns {unknown!r}.")
     for key in numbers:
-        if not (key in TYPED or key in COMPUTED or key.startswith(EXTRA_PREFIX)):
+        known = key in TYPED or key in COMPUTED or key in value_columns.KEYS
+        if not (known or key.startswith(EXTRA_PREFIX)):
             raise ColumnError(f"Unknown numeric column {key!r}.")
     on = on or today()
     return frame_cache.get(
@@ -260,7 +277,10 @@ def _load_customers(
     fetched = _from_database(dataset, snap, extras, stored, on) if extras or stored else {}
     data: dict[str, object] = {"id": snap.ids}
     for key in numbers:
-        data[key] = fetched[key] if key in fetched else _number(snap, key, on)
+        if key in value_columns.KEYS:
+            data[key] = _value_column(dataset, snap, key, on)
+        else:
+            data[key] = fetched[key] if key in fetched else _number(snap, key, on)
     for key in texts:
         data[key] = fetched[key] if key in fetched else snap.category(key)
     for key in dates:
@@ -286,6 +306,22 @@ def _number(snap: snapshots.Snapshot, key: str, on: dt.date) -> np.ndarray:
     if key == "days_since_last_order":
         return day - snap.number("last_order")
     raise ColumnError(f"Unknown numeric column {key!r}.")
+
+
+def _value_column(dataset: Dataset, snap: snapshots.Snapshot, key: str, on: dt.date) -> np.ndarray:
+    """Potential, churn risk or strategic value (value_columns), aligned to the snapshot's rows;
+    all missing where the list cannot give it."""
+    source = value_sources(dataset).get(key)
+    if source is None:
+        return np.full(len(snap), np.nan)
+    if source == ("orders",):
+        since = _number(snap, "days_since_last_order", on)
+        return value_columns.churn_from_orders(since, _number(snap, "orders_per_year", on))
+    if source == ("margin",):
+        return 100.0 - snap.number("margin")
+    numbers, texts = value_columns.needs(source)
+    frame = load_customers(dataset, numbers=numbers, texts=texts, on=on)
+    return value_columns.compute(source, frame)
 
 
 def _from_database(dataset, snap, numbers: list[str], texts: list[str], on) -> dict:

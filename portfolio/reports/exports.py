@@ -29,7 +29,7 @@ from portfolio.reports.forms import (
     saved_model_choice,
     types_options,
 )
-from portfolio.reports.org_settings import abc_limits
+from portfolio.reports.org_settings import abc_limits, chosen_scoring_model
 from portfolio.reports.pages import size_defaults
 from portfolio.spreadsheets import csv_chunks, xlsx_bytes
 
@@ -126,7 +126,7 @@ def abc_cross_table(request, dataset, models) -> pd.DataFrame:
 def _score(request, dataset, models):
     columns = frames.numeric_columns(dataset)
     # The page's export links carry the parameters, also those a loaded model filled in.
-    defaults = services.default_parameters(columns)
+    defaults = services.default_parameters(columns, dataset)
     data = _valid(ScoreForm(request.GET, columns=columns, defaults=defaults))
     score, frame = services.score_page(
         dataset,
@@ -171,7 +171,8 @@ def score_missing(request, dataset, models) -> pd.DataFrame:
 
 def _types(request, dataset, models):
     columns = frames.numeric_columns(dataset)
-    data = _valid(TypesForm(request.GET, columns=columns, models=models))
+    chosen = chosen_scoring_model(request.organization)
+    data = _valid(TypesForm(request.GET, columns=columns, models=models, chosen=chosen))
     try:
         result = services.types_page(
             dataset,

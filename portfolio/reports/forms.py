@@ -218,24 +218,27 @@ class ScoringModelSaveForm(ScoreForm):
 
 
 class TypesForm(GetForm):
-    value_axis = forms.ChoiceField(label=_("Value for us (x axis)"))
-    bond_axis = forms.ChoiceField(label=_("Bond (y axis)"))
+    value_axis = forms.ChoiceField(label=_("Our value from the customer (x axis)"))
+    bond_axis = forms.ChoiceField(label=_("The customer's benefit from us (y axis)"))
     split = forms.ChoiceField(label=_("Split"), choices=SPLITS, initial="median")
     value_split = LocalFloatField(label=_("Value split"), required=False)
-    bond_split = LocalFloatField(label=_("Bond split"), required=False)
+    bond_split = LocalFloatField(label=_("Benefit split"), required=False)
     type = forms.CharField(required=False)
     page = forms.IntegerField(required=False, min_value=1)
 
-    def __init__(self, query=None, *, columns: dict[str, str], models=(), **kwargs):
+    def __init__(self, query=None, *, columns: dict[str, str], models=(), chosen=None, **kwargs):
         super().__init__(query, **kwargs)
         scores = [(f"score:{m.pk}", _("Score: %(name)s") % {"name": m.name}) for m in models]
         value_choices = [("score", _("Score with the default parameters")), *scores]
         value_choices += list(columns.items())
         self.fields["value_axis"].choices = value_choices
         self.fields["bond_axis"].choices = list(columns.items())
-        self.data.setdefault("value_axis", "score")
+        # The method's axes: our value from them (the organisation's score) x their benefit
+        # from us (the discount they get), so free riders are those who buy at a discount and
+        # stay briefly (the score counts loyalty), not those who stay long.
+        self.data.setdefault("value_axis", f"score:{chosen.pk}" if chosen else "score")
         bond = next(
-            (c for c in ("lifetime_days", "orders_per_year", "seats") if c in columns),
+            (c for c in ("benefit", "lifetime_days", "orders_per_year", "seats") if c in columns),
             next(iter(columns), ""),
         )
         self.data.setdefault("bond_axis", bond)
@@ -248,7 +251,9 @@ class TypesForm(GetForm):
                     self.add_error(name, _("Set both splits, or split at the medians."))
         value, bond = cleaned.get("value_axis"), cleaned.get("bond_axis")
         if value and value == bond:
-            self.add_error("bond_axis", _("Choose two different columns for value and bond."))
+            self.add_error(
+                "bond_axis", _("Choose two different columns for our value and their benefit.")
+            )
         return cleaned
 
 

@@ -34,12 +34,14 @@ TYPE_LABELS = {
     "poor_dog": _("Poor dogs"),
 }
 ACTION_TEXTS = {
-    "keep_and_develop": _("Keep and develop: they are loyal and valuable both ways."),
+    "keep_and_develop": _("Keep and develop them: loyal, with value both ways."),
     "decide_and_invest": _(
-        "Decide and invest: turn them into stars before they drift away, or let them go."
+        "On the edge: win them over. Give them more of what they value and turn them into "
+        "stars before they drift away."
     ),
     "stop_discounting": _(
-        "Stop discounting and reduce the cost to serve: they take more than they leave."
+        "Stop the discounts and cut the cost to serve: they take the discounts and leave "
+        "little lasting value."
     ),
     "minimal_care_or_separation": _("Minimal care or a clean separation: they cannot afford us."),
 }
@@ -48,11 +50,43 @@ NONE_LABEL = _("No value")
 SCATTER_LIMIT = 1500  # points in the four-types scatter; beyond, a fixed sample
 
 
-def default_parameters(columns: dict[str, str]) -> tuple[ScoreParameter, ...]:
-    """The parameters a score starts from: revenue twice, margin and lifetime once each."""
-    wanted = (("revenue", 2.0), ("margin", 1.0), ("lifetime_days", 1.0))
-    found = tuple(ScoreParameter(c, w) for c, w in wanted if c in columns)
-    return found or tuple(ScoreParameter(c, 1.0) for c in list(columns)[:1])
+# The method's value score beyond past revenue, each where the list has it, weight 1: past
+# revenue once (the contribution margin would count revenue a second time), profitability,
+# loyalty, ordering behaviour, potential, churn risk and strategic value.
+DEFAULT_PARAMETERS = (
+    ("revenue", True),
+    ("margin", True),
+    ("lifetime_days", True),
+    ("orders_per_year", True),
+    ("potential", True),
+    ("churn_risk", False),
+    ("strategic", True),
+)
+WHERE_KNOWN = ("potential", "churn_risk")  # known for only some customers in many lists
+KNOWN_ENOUGH = 0.8  # such a column joins the defaults when this share of customers has it
+
+
+def default_parameters(
+    columns: dict[str, str], dataset: Dataset | None = None
+) -> tuple[ScoreParameter, ...]:
+    """The parameters a score starts from (DEFAULT_PARAMETERS). A customer lacking a chosen
+    parameter is not scored, so potential and churn risk join only where most customers have
+    them (`dataset` given); the team can always add them."""
+    found = []
+    for column, higher in DEFAULT_PARAMETERS:
+        if column not in columns:
+            continue
+        if column in WHERE_KNOWN and not _known_enough(dataset, column):
+            continue
+        found.append(ScoreParameter(column, 1.0, higher))
+    return tuple(found) or tuple(ScoreParameter(c, 1.0) for c in list(columns)[:1])
+
+
+def _known_enough(dataset: Dataset | None, column: str) -> bool:
+    if dataset is None:
+        return False
+    values = frames.load_customers(dataset, numbers=[column])[column]
+    return bool(len(values)) and values.notna().mean() >= KNOWN_ENOUGH
 
 
 # --------------------------------------------------------------------------- ABC
@@ -134,7 +168,7 @@ def model_scores(
     """Scores by a saved model (or the default parameters), with the frame and ``extra`` columns,
     of the customers active on ``active_on`` (None: every one)."""
     if scoring_model is None:
-        parameters = default_parameters(columns)
+        parameters = default_parameters(columns, dataset)
         needed = [p.column for p in parameters]
     else:
         needed = scoring_model_columns(scoring_model)
@@ -192,8 +226,9 @@ def reps_page(
     active_on: dt.date | None = None,
 ) -> RepPortfolios:
     """Each owner's customers with ABC class (the organisation's limits), score, band and type
-    (score x lifetime, medians)."""
-    bond = "lifetime_days" if "lifetime_days" in columns else None
+    (score x the customer's benefit from us, medians)."""
+    # The four types' axes: our value from them (the score) x their benefit from us.
+    bond = next((c for c in ("benefit", "lifetime_days") if c in columns), None)
     scores, frame = model_scores(
         dataset,
         scoring_model,

@@ -31,7 +31,7 @@ from portfolio.reports.forms import (
     saved_scoring_models,
     types_options,
 )
-from portfolio.reports.org_settings import abc_limits
+from portfolio.reports.org_settings import abc_limits, chosen_scoring_model
 from portfolio.reports.pages import (
     PER_PAGE,
     base_context,
@@ -56,8 +56,11 @@ def abc(request: MemberRequest):
     )
     context = base_context(request, dataset, datasets, form, "abc")
     context["abc_limits"] = limits
+    context["abc_c_share"] = 100 - limits[1]
     if form is not None and form.is_valid():
         context |= _abc_results(dataset, form.cleaned_data, columns)
+        chosen = (form.cleaned_data["a_limit"], form.cleaned_data["b_limit"])
+        context["limits_differ"] = tuple(round(x, 2) for x in chosen) != limits
     return show(request, "portfolio/analysis/abc.html", context)
 
 
@@ -111,7 +114,10 @@ def types(request: MemberRequest):
     dataset, datasets = dataset_and_choices(request)
     models = saved_scoring_models(request.organization)
     columns = frames.numeric_columns(dataset)
-    form = TypesForm(request.GET, columns=columns, models=models) if dataset else None
+    chosen = chosen_scoring_model(request.organization)
+    form = (
+        TypesForm(request.GET, columns=columns, models=models, chosen=chosen) if dataset else None
+    )
     context = base_context(request, dataset, datasets, form, "types")
     if form is not None and form.is_valid():
         try:
