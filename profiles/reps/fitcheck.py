@@ -110,7 +110,8 @@ def attributes_for(content: Mapping[str, Any]) -> list[Attribute]:
     for key, (label, kind) in DEAL_FIELDS.items():
         add(key, label, kind, "deal")
     for column in traits.BUYER_COLUMNS:
-        add(column.key, column.label, column.kind, "buyer", column.choices)
+        if column.in_profile:
+            add(column.key, column.label, column.kind, "buyer", column.choices)
     trait_labels = {t["key"]: t.get("label") or t["key"] for t in content.get("traits", [])}
     for c in found:
         numeric = c.numeric or c.attribute in NUMERIC_ATTRIBUTES

@@ -114,6 +114,10 @@ def _what(field: str, context: dict) -> tuple[str, Any]:
     if kind == "step":
         key = rest.partition(":")[2]
         return str(STEP_INPUT_LABELS.get(key, key)), lambda value: _step_value(key, value)
+    if kind == "buyer":
+        what = _("a buyer of %(customer)s") % {"customer": context.get("customer", "?")}
+        present = _("a further buyer")
+        return what, lambda value: present if value else _("(none)")
     if kind == "cell":
         column_key = rest.partition(":")[2]
         table = context.get("table", "company")
@@ -168,6 +172,16 @@ def describe(change: WorkshopChange | dict) -> str:
         return _("%(step)s · %(count)s cells pasted") % {"step": step, "count": len(fields)}
     if context.get("action") == "rebuild":
         return _("%(step)s · the draft filled in from steps 4 and 5") % {"step": step}
+    if context.get("action") == "buyer_added":
+        return _("%(step)s · another buyer of %(customer)s") % {
+            "step": step,
+            "customer": context.get("customer", "?"),
+        }
+    if context.get("action") == "buyer_removed":
+        return _("%(step)s · a further buyer of %(customer)s removed") % {
+            "step": step,
+            "customer": context.get("customer", "?"),
+        }
     if not fields:
         return step
     what, show = _what(fields[0]["field"], context)

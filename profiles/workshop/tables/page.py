@@ -90,6 +90,8 @@ def column_summaries(workshop, table, rows, cols) -> list[summaries.Summary]:
     portfolio's side of each column is counted once per customer list. (The dataset's
     revision: re-aggregating an order list changes the customers' figures.)"""
     revision = workshop.dataset.revision if workshop.dataset else None
+    if table == "buyer":  # each best customer once, from those who decided
+        rows = [Decided(values) for _customer, values in traits.deciders(_pairs(rows))]
     found = []
     for col in cols:
         values = json.dumps([row.values.get(col.key) for row in rows], sort_keys=True)
@@ -114,6 +116,17 @@ def column_summaries(workshop, table, rows, cols) -> list[summaries.Summary]:
 
         found.append(_SUMMARIES.get_or_set(key, make))
     return found
+
+
+class Decided:
+    """A best customer's buyers who decided, merged into one row (traits.deciders)."""
+
+    def __init__(self, values: dict):
+        self.values = values
+
+
+def _pairs(rows):
+    return [(row.customer_id, row.values) for row in rows]
 
 
 def _tally(dataset, col):
