@@ -10,6 +10,7 @@ class ProfilesConfig(AppConfig):
         from icp_site.members.landing import register_activity
         from portfolio.reports.pages import register_size_defaults
         from profiles.models import ProfileVersion, Workshop
+        from profiles.reps import announce  # noqa: F401  (e-mails the reps of a new profile)
         from profiles.reviews import receivers  # noqa: F401  (connects the reviews to publishing)
         from profiles.segments import receivers as segments  # noqa: F401  (stores segments)
         from profiles.workshop.results import size_groups_of_list
