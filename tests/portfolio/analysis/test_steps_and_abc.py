@@ -339,10 +339,10 @@ def test_pareto_sorts_by_revenue_with_shares():
 def test_abc_customer_reaching_exactly_eighty_percent_is_a():
     frame = pd.DataFrame({"id": range(5), "revenue": [50.0, 30, 10, 5, 5]})
     result = abc_classes(frame)
-    # Cumulative 50, 80, 90, 95, 100.
-    assert result.frame["abc_class"].tolist() == ["A", "A", "B", "B", "C"]
-    assert result.table["customers"].tolist() == [2, 2, 1]
-    assert result.table["value_share"].tolist() == [80.0, 15.0, 5.0]
+    # Cumulative 50, 80, 90, 95, 100: the method's C is the last 10 %.
+    assert result.frame["abc_class"].tolist() == ["A", "A", "B", "C", "C"]
+    assert result.table["customers"].tolist() == [2, 1, 2]
+    assert result.table["value_share"].tolist() == [80.0, 10.0, 10.0]
 
 
 def test_abc_customer_crossing_eighty_percent_is_a():

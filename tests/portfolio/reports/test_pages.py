@@ -142,6 +142,20 @@ def test_abc_page_classes_customers_by_cumulative_revenue(team, dataset):
     assert rows(text, "abc-customers")[0].startswith("1|Customer 10|€10,000|")
 
 
+def test_abc_uses_the_methods_limits_and_the_organisations_own(team, dataset):
+    from portfolio.reports.org_settings import abc_limits_save
+
+    client = team.client("rep")
+    # The method: A the first 80 %, C the last 10 % of revenue (56,200: B up to 50,580).
+    classes = [r.split("|")[:2] for r in rows(client.get(reverse("analysis")).text, "abc-classes")]
+    assert classes == [["A", "6"], ["B", "2"], ["C", "4"]]
+    abc_limits_save(organization=team.organization, user=team.leader.user, a_limit=50, b_limit=95)
+    text = client.get(reverse("analysis")).text
+    classes = [r.split("|")[:2] for r in rows(text, "abc-classes")]
+    assert classes == [["A", "4"], ["B", "5"], ["C", "3"]]
+    assert 'name="a_limit" value="50"' in text
+
+
 def test_abc_limits_from_the_form_change_the_classes(team, dataset):
     text = (
         team.client("rep")
@@ -460,6 +474,25 @@ def test_segments_by_size_group(team, dataset):
     text = team.client("rep").get(reverse("analysis_segments"), {"by": "size_group"}).text
     labels = [r.split("|")[0] for r in rows(text, "segment-table")]
     assert labels == ["Small", "Medium", "Large"]
+
+
+def test_segments_by_size_group_start_from_the_workshops_limits(team, dataset):
+    from profiles.models import WorkshopStep
+    from tests.factories import WorkshopFactory
+
+    client = team.client("rep")
+    query = {"dataset": dataset.pk, "by": "size_group"}
+    before = rows(client.get(reverse("analysis_segments"), query).text, "segment-table")
+    workshop = WorkshopFactory(organization=team.organization, dataset=dataset)
+    WorkshopStep.objects.filter(workshop=workshop, number=1).update(
+        inputs={"metric": "revenue", "thresholds": [2500, 9500]}, version=1
+    )
+    text = client.get(reverse("analysis_segments"), query).text
+    assert 'name="small_max" value="2500"' in text and 'name="medium_max" value="9500"' in text
+    after = {r.split("|")[0]: r.split("|")[1] for r in rows(text, "segment-table")}
+    assert rows(text, "segment-table") != before
+    # Revenue 1,000 … 10,000 and three small ones without step 1's limits: 2,500 and 9,500.
+    assert after["Large"] == "1"
 
 
 # --------------------------------------------------------------------------- exports
