@@ -390,6 +390,44 @@ def test_types_page_places_customers_and_suggests_an_action(team, dataset):
     assert stars[0].startswith("Customer 10|")
 
 
+def test_types_by_default_place_planted_customers_on_the_methods_axes(team):
+    """Our value (the value score: revenue, margin, lifetime) x their benefit (the discount
+    they get): free riders buy at discounts and stayed briefly, question marks are on the edge."""
+    planted = DatasetFactory(organization=team.organization, extra_columns=["Discount"])
+    # name, revenue, margin %, customer since, discount %
+    for name, revenue, margin, since, discount in [
+        ("Star 1", 10000, 40, dt.date(2010, 1, 1), 20),
+        ("Star 2", 9000, 38, dt.date(2011, 1, 1), 18),
+        ("Question 1", 8000, 36, dt.date(2012, 1, 1), 2),
+        ("Question 2", 7000, 34, dt.date(2013, 1, 1), 1),
+        ("Rider 1", 1000, 10, dt.date(2025, 6, 1), 25),
+        ("Rider 2", 1200, 12, dt.date(2025, 3, 1), 22),
+        ("Dog 1", 900, 8, dt.date(2024, 1, 1), 3),
+        ("Dog 2", 800, 9, dt.date(2024, 2, 1), 0),
+    ]:
+        CustomerFactory(
+            dataset=planted,
+            name=name,
+            revenue=Decimal(revenue),
+            margin=Decimal(margin),
+            customer_since=since,
+            extra={"Discount": discount},
+        )
+    client = team.client("rep")
+    placed = {}
+    for kind in ("star", "question_mark", "free_rider", "poor_dog"):
+        text = client.get(reverse("analysis_types"), {"dataset": planted.pk, "type": kind}).text
+        placed[kind] = sorted(r.split("|")[0] for r in rows(text, "types-customers"))
+    assert placed == {
+        "star": ["Star 1", "Star 2"],
+        "question_mark": ["Question 1", "Question 2"],
+        "free_rider": ["Rider 1", "Rider 2"],
+        "poor_dog": ["Dog 1", "Dog 2"],
+    }
+    assert "On the edge: win them over." in text
+    assert "or let them go" not in text
+
+
 def test_types_can_use_a_saved_scoring_model_as_value_axis(team, dataset):
     model = ScoringModel.objects.create(
         organization=team.organization,
