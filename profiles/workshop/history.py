@@ -25,6 +25,8 @@ MAX_VALUE_TEXT = 40
 # The inputs of steps 1-5 people change, by name as the pages label them.
 STEP_INPUT_LABELS = {
     "metric": gettext_lazy("Size measure"),
+    "include_former": gettext_lazy("Count former customers too (in steps 1 and 2 only)"),
+    "stage": gettext_lazy("Where is the company now?"),
     "preset": gettext_lazy("Limits"),
     "thresholds": gettext_lazy("Limits"),
     "main_group": gettext_lazy("Main revenue stream"),
@@ -42,6 +44,7 @@ _CHOICES = {
     "main_group": dict(forms.GROUP_CHOICES),
     "focus": dict(forms.FOCUS_CHOICES),
     "goal": dict(forms.GOAL_CHOICES),
+    "stage": dict(forms.STAGE_CHOICES),
     "n_mode": dict(forms.N_CHOICES),
 }
 SEGMENT_LABELS = {
@@ -93,6 +96,8 @@ def _short(text: str) -> str:
 def _step_value(key: str, value: Any) -> str:
     if value in (None, "", [], {}):
         return _("(empty)")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
     if key in _CHOICES:
         return str(_CHOICES[key].get(value, value))
     if key in ("excluded", "included") and isinstance(value, dict):

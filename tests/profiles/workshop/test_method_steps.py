@@ -17,10 +17,10 @@ pytestmark = pytest.mark.django_db
 LONG_AGO = datetime.date(2020, 1, 1)
 
 
-def save(workshop, number, **inputs):
+def save(workshop, number, user=None, **inputs):
     current = step(workshop, number)
     return services.workshop_step_save(
-        step=current, user=None, inputs={**current.inputs, **inputs}, version=current.version
+        step=current, user=user, inputs={**current.inputs, **inputs}, version=current.version
     )
 
 
@@ -126,3 +126,22 @@ def test_the_pick_is_compared_with_the_rest_of_the_stream_and_its_pareto_share(t
     assert "the method proposes the best 10" in text
     assert "The picked best customers" in text and "The rest of the stream" in text
     assert "The 10 picked are" in text
+
+
+def test_the_live_bar_and_log_name_the_stage_and_the_switch_in_words(team):
+    from django.utils import translation
+
+    from profiles.workshop import history
+
+    workshop = workshop_with_customers(team.organization)
+    steps_1_2(workshop)
+    save(workshop, 3, stage="other", goal="revenue", n_mode="10", n=None)
+    fields_save = services.workshop_step_fields_save
+    fields_save(step=step(workshop, 3), user=team.leader.user, changes={"stage": "grown"})
+    with translation.override("de"):
+        text = history.describe(history.last_change(workshop.pk))
+    assert "Wo steht das Unternehmen jetzt?" in text and "Gewachsen, aber noch nicht" in text
+    assert "grown" not in text and "stage" not in text
+    fields_save(step=step(workshop, 1), user=team.leader.user, changes={"include_former": True})
+    text = history.describe(history.last_change(workshop.pk))
+    assert text == "Step 1 · Count former customers too (in steps 1 and 2 only): “no” → “yes”"
