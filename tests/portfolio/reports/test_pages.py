@@ -156,6 +156,19 @@ def test_abc_uses_the_methods_limits_and_the_organisations_own(team, dataset):
     assert 'name="a_limit" value="50"' in text
 
 
+@pytest.mark.parametrize("page", ["analysis", "analysis_scores", "analysis_types"])
+def test_analyses_count_only_active_customers_and_offer_the_former_ones(team, dataset, page):
+    from portfolio.models import Customer
+
+    Customer.objects.filter(name="Customer 10").update(customer_until=dt.date(2025, 6, 30))
+    client = team.client("rep")
+    text = client.get(reverse(page)).text
+    assert 'data-former="1"' in text and "Include the 1 former customer" in text
+    assert "Customer 10" not in text
+    text = client.get(reverse(page), {"include_former": "1"}).text
+    assert "Customer 10" in text
+
+
 def test_abc_limits_from_the_form_change_the_classes(team, dataset):
     text = (
         team.client("rep")
