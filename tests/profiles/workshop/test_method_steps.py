@@ -2,6 +2,7 @@
 stream, the company's stage proposes the goal, and the warnings a team needs on the way."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -96,6 +97,10 @@ def test_former_customers_are_left_out_of_steps_1_and_2_and_counted(team):
     assert "2 former customers (the relationship has ended) are not counted" in text
     # Without the two large ones, large has 3,000 of 6,100: still the biggest share.
     assert step(workshop, 2).inputs["main_group"] == "large"
+    # Step 2 sets the groups side by side: count, revenue, share and average.
+    text = client.get(reverse("workshop_step", args=[workshop.pk, 2])).text
+    assert re.search(r'data-average="large">\s*€3,000', text)
+    assert re.search(r'data-average="medium">\s*€1,250', text)
     save(workshop, 1, include_former=True)
     text = client.get(reverse("workshop_step", args=[workshop.pk, 1])).text
     assert "2 former customers (the relationship has ended) are counted here" in text
@@ -145,3 +150,34 @@ def test_the_live_bar_and_log_name_the_stage_and_the_switch_in_words(team):
     fields_save(step=step(workshop, 1), user=team.leader.user, changes={"include_former": True})
     text = history.describe(history.last_change(workshop.pk))
     assert text == "Step 1 · Count former customers too (in steps 1 and 2 only): “no” → “yes”"
+
+
+def test_the_value_score_goal_ranks_by_the_organisations_chosen_model(team):
+    from portfolio.models import ScoringModel
+    from portfolio.reports.org_settings import scoring_model_choose
+
+    workshop = workshop_with_customers(team.organization)
+    steps_1_2(workshop)
+    client = team.client("leader")
+    save(workshop, 3, stage="other", goal="value_score", n_mode="10", n=None)
+    text = client.get(reverse("workshop_step", args=[workshop.pk, 3])).text
+    assert "the organisation has not chosen a scoring model yet" in text
+
+    fastest = ScoringModel.objects.create(
+        organization=team.organization,
+        name="Fast deals",
+        parameters=[{"column": "sales_cycle_days", "weight": 1, "higher_is_better": False}],
+        bands={"intensify": 75, "maintain": 50, "minimal_care": 25},
+    )
+    scoring_model_choose(
+        organization=team.organization, user=team.leader.user, scoring_model=fastest
+    )
+    saved = save(workshop, 3, n_mode="default")
+    picked = list(
+        Customer.objects.filter(pk__in=saved.inputs["selection"]).values_list("pk", "name")
+    )
+    order = {pk: name for pk, name in picked}
+    # Revenue would put Large One (5,000) first; the model puts the 10-day deal first.
+    assert [order[pk] for pk in saved.inputs["selection"]] == ["Large Two", "Large One"]
+    text = client.get(reverse("workshop_step", args=[workshop.pk, 3])).text
+    assert "Ranked by the organisation's scoring model “Fast deals”." in text
