@@ -676,3 +676,10 @@ def test_xlsx_keeps_numbers_as_numbers_and_leaves_missing_values_empty():
         ["Ölwerk & <Söhne>", -7, "'=B"],
     ]
     assert [c.data_type for c in sheet[2]] == ["s", "n", "s"]
+
+
+def test_the_score_page_shows_each_weight_its_share_and_the_sum(team, dataset):
+    text = team.client("rep").get(reverse("analysis_scores")).text
+    # The defaults: revenue, margin and lifetime, weight 1 each (revenue counted once).
+    assert 'data-weight-total="3"' in text
+    assert "Sum of the weights" in text and "33.3%" in text
