@@ -58,7 +58,14 @@ def ensure_demo_workshop(*, organization, dataset, leader, admin) -> bool:
         workshop,
         3,
         leader,
-        {"goal": "revenue", "n_mode": BEST_COUNT, "n": None, "excluded": {}, "included": {}},
+        {
+            "stage": "other",
+            "goal": "revenue",
+            "n_mode": BEST_COUNT,
+            "n": None,
+            "excluded": {},
+            "included": {},
+        },
     )
     rng = random.Random(7)
     _fill_company(workshop, leader, rng)
@@ -169,9 +176,9 @@ def _build_profile(workshop, user):
             {
                 "segment": "do-not",
                 "attribute": "employees",
-                "operator": "lt",
+                "operator": "lte",
                 "value": 10,
-                "note": "Too small to roll out",
+                "note": "Ten people or fewer: too small to roll out",
             },
             {
                 "segment": "neutral",
@@ -184,7 +191,7 @@ def _build_profile(workshop, user):
         "notes": {
             "do-or-die": "Growing B2B software and IT companies; the buyer runs sales.",
             "neutral": "Worth a call when they come to us; no outbound.",
-            "do-not": "Consumers, sole traders and companies under ten people.",
+            "do-not": "Consumers, sole traders and companies of ten people or fewer.",
         },
     }
     draft_services.workshop_draft_save(
@@ -201,7 +208,7 @@ def _build_profile(workshop, user):
             "do-or-die:country:in": "The Nordics, where we have sales people",
             "do-or-die:company_revenue:between": "Follows from the number of employees",
             "do-not:customer_type:eq": "We have never kept a B2C customer",
-            "do-not:employees:lt": "Onboarding costs more than they pay",
+            "do-not:employees:lte": "Onboarding costs more than they pay",
         },
         evidence=evidence,
     )

@@ -1,16 +1,20 @@
 """The four languages in Chromium: a workshop step and the current profile switch language
 with the header's select, with translated headings and numbers and dates in local format."""
 
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
+from portfolio.analysis.common import percent_shares
+from portfolio.models import Customer
 from profiles.demo import TITLE
 from profiles.models import Workshop
 from tests.conftest import sign_in
@@ -18,15 +22,26 @@ from tests.conftest import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-results"
-# Step 1 of the demo workshop: the large customers bring 1,439,999 (60.0 % of the revenue).
-# The large group's revenue is 1,439,999.60: shown whole it rounds to 1,440,000 (it used to
-# be truncated to 1,439,999).
-NUMBERS = {
-    "de": ("1.440.000", "60,0"),
-    "sv": ("1 440 000", "60,0"),
-    "zh-hans": ("1,440,000", "60.0"),
-    "en": ("1,440,000", "60.0"),
-}
+
+
+def large_group_figures(workshop, language: str) -> tuple[str, str]:
+    """Step 1 of the demo workshop in `language`: the large group's revenue, shown whole (the
+    cents rounded, never truncated), and its share of the revenue, of the active customers
+    (the demo has customers who left, more of them as time passes)."""
+    active = Customer.objects.in_dataset(workshop.dataset).active_on(timezone.localdate())
+    groups = [active.filter(seats__lte=5), active.filter(seats__gt=5, seats__lte=20)]
+    large = active.filter(seats__gt=20).aggregate(total=Sum("revenue"))["total"]
+    others = [float(q.aggregate(total=Sum("revenue"))["total"]) for q in groups]
+    # Shares rounded as every page rounds them: the largest remainder, adding up to 100.0.
+    share = Decimal(f"{percent_shares([*others, float(large)])[-1]:.1f}")
+    with translation.override(language):
+        revenue = number_format(large.quantize(Decimal(1), ROUND_HALF_UP), 0, force_grouping=True)
+        shown = number_format(share, 1)
+    return plain(revenue), plain(shown)
+
+
+def plain(text: str) -> str:
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
 
 
 @pytest.fixture
@@ -78,7 +93,7 @@ def test_a_leader_reads_a_step_and_the_profile_in_all_four_languages(demo, new_p
             assert heading != step_heading("en")
         expect(page.locator("h1")).to_have_text(heading)
         large = page.locator("#results tr:has(td[data-share=large]) td.num")
-        revenue, share = NUMBERS[language]
+        revenue, share = large_group_figures(workshop, language)
         assert revenue in text(large.nth(3))
         assert text(large.nth(4)).startswith(share)
         assert fits_the_window(page)

@@ -64,9 +64,10 @@ def pareto(customers: pd.DataFrame, *, value: str = "revenue") -> pd.DataFrame:
 
 
 def abc_classes(
-    customers: pd.DataFrame, *, value: str = "revenue", thresholds: tuple[float, float] = (80, 95)
+    customers: pd.DataFrame, *, value: str = "revenue", thresholds: tuple[float, float] = (80, 90)
 ) -> AbcResult:
-    """ABC analysis: A up to ``thresholds[0]`` % cumulative value (the crossing customer is A)."""
+    """ABC analysis: A up to ``thresholds[0]`` % cumulative value (the crossing customer is A);
+    the method's limits by default: A the first 80 %, C the last 10 %."""
     t1, t2 = check_thresholds(thresholds)
     if not (0 < t1 < t2 <= 100):
         raise ThresholdError("ABC thresholds must satisfy 0 < A limit < B limit <= 100 percent.")

@@ -1,6 +1,9 @@
-"""Shared pieces of the portfolio analysis: errors, percent rounding, column access."""
+"""Shared pieces of the portfolio analysis: errors, percent rounding, column access, and the
+rule of who is a customer on a date (`is_active`)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import numpy as np
 import pandas as pd
@@ -59,3 +62,16 @@ def check_thresholds(thresholds: tuple[float, float]) -> tuple[float, float]:
             f"the medium/large limit ({t2:g})."
         )
     return t1, t2
+
+
+def is_active(customer_until, on: dt.date) -> np.ndarray:
+    """The method's rule for who counts as a customer on a date: one whose relationship had not
+    ended before it (``customer_until`` empty, or on or after ``on``). Former customers are
+    evidence (who left, how soon), not customers: every analysis asks this rule by default.
+
+    ``customer_until``: dates (datetime64, or anything ``pd.to_datetime`` reads; missing =
+    still a customer). The SQL form of the same rule is
+    ``portfolio.models.Customer.objects.active_on(on)``; a test keeps the two equal.
+    """
+    until = pd.to_datetime(pd.Series(customer_until), errors="coerce")
+    return (until.isna() | (until >= pd.Timestamp(on))).to_numpy(dtype=bool)

@@ -12,13 +12,15 @@ import pandas as pd
 
 from portfolio.analysis.common import SelectionError, customer_ids, numeric_column
 
-Goal = Literal["growth", "profitability", "loyalty", "revenue"]
-# goal -> (column ranked on, ascending?)
+Goal = Literal["growth", "profitability", "loyalty", "revenue", "value_score"]
+# goal -> (column ranked on, ascending?). "value_score": the caller adds the column (a saved
+# scoring model's score, portfolio.reports.scoring_models).
 GOALS: dict[str, tuple[str, bool]] = {
     "growth": ("sales_cycle_days", True),
     "profitability": ("margin", False),
     "loyalty": ("lifetime_days", False),
     "revenue": ("revenue", False),
+    "value_score": ("value_score", False),
 }
 
 
@@ -38,11 +40,12 @@ class BestCustomers:
     cutoff_tie: bool  # customer N and N+1 share the criterion value: the tie-break decided
 
 
-def default_n(group_size: int) -> int:
-    """Default N for a group: 10 below 50 customers, 20 below 250, else 50 (method's choices)."""
-    if group_size < 50:
+def default_n(portfolio_size: int) -> int:
+    """The method's N for a portfolio: enough customers to see patterns, not so many that the
+    profile blurs: 10 for fewer than 100 customers, 20 for fewer than 1,000, else 50."""
+    if portfolio_size < 100:
         return 10
-    return 20 if group_size < 250 else 50
+    return 20 if portfolio_size < 1000 else 50
 
 
 def pareto_n(group_size: int) -> int:
@@ -116,11 +119,11 @@ def _tie_columns(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return tie_break, decided_by
 
 
-def _resolve_n(n: object, group_size: int, ranked: int) -> int:
+def _resolve_n(n: object, portfolio_size: int, ranked: int) -> int:
     if n == "pareto":
         size = pareto_n(ranked)
     elif n == "default":
-        size = default_n(group_size)
+        size = default_n(portfolio_size)
     elif isinstance(n, int | np.integer) and not isinstance(n, bool) and n >= 1:
         size = int(n)
     else:
@@ -138,8 +141,12 @@ def rank_best(
     today: dt.date,
     exclude: Mapping[int, str] | None = None,
     include: Mapping[int, str] | None = None,
+    portfolio_size: int | None = None,
 ) -> BestCustomers:
-    """Rank a group's customers by a goal and select the top N, then apply manual corrections."""
+    """Rank a group's customers by a goal and select the top N, then apply manual corrections.
+
+    ``portfolio_size``: the customers of the whole portfolio, which the default N follows
+    (``default_n``); None takes the group's size."""
     if goal not in GOALS:
         raise ValueError(f"Unknown goal {goal!r}; expected one of {', '.join(GOALS)}.")
     exclude, include = dict(exclude or {}), dict(include or {})
@@ -157,7 +164,8 @@ def rank_best(
     ranked = frame.take(rows[order]).reset_index(drop=True)
     ranked["rank"] = np.arange(1, len(ranked) + 1)
     ranked["tie_break"], ranked["decided_by"] = _tie_columns(keys)
-    size = _resolve_n(n, len(frame), len(ranked))
+    portfolio = len(frame) if portfolio_size is None else portfolio_size
+    size = _resolve_n(n, portfolio, len(ranked))
     cutoff_tie = bool(0 < size < len(ranked) and keys[size - 1, 0] == keys[size, 0])
 
     ids = customer_ids(frame).to_numpy()

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from portfolio.analysis.common import is_active
+
 BOTTOM_SHARE = 0.2  # the bottom fifth by the goal: the mirror of the method's Pareto top
 EARLY_DAYS = 365  # customers who left within 12 months of joining
 LONG_CYCLE_SHARE = 0.2  # the longest fifth of the sales cycles
@@ -24,9 +26,8 @@ def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def active(frame: pd.DataFrame, today: dt.date) -> np.ndarray:
-    """Customers whose relationship has not ended: no customer_until, or not in the past."""
-    until = _dates(frame, "customer_until")
-    return (until.isna() | (until >= pd.Timestamp(today))).to_numpy()
+    """Customers whose relationship has not ended (the one rule, `common.is_active`)."""
+    return is_active(_dates(frame, "customer_until"), today)
 
 
 def left_early(frame: pd.DataFrame, today: dt.date, days: int = EARLY_DAYS) -> np.ndarray:

@@ -1,18 +1,19 @@
 """The four customer types (issue 9).
 
-The four customer types sit on a 2x2 of "value we get from them" (``value_column``, x axis: the
-score, margin, revenue ...) and "value they get from us", read as the customer's bond or benefit
-(``bond_column``, y axis: lifetime, share of wallet, potential ...)::
+The four customer types sit on the method's 2x2 of "our value from / influence on the customer"
+(``value_column``, x axis: the value score, which counts margin and loyalty) and "the
+customer's benefit from us" (``bond_column``, y axis: the discount they get, or 100 − margin %
+without a column of discounts)::
 
-                      low value for us     high value for us
-    high bond         free_rider           star
-    low bond          poor_dog             question_mark
+                        low value for us     high value for us
+    high benefit        free_rider           star
+    low benefit         poor_dog             question_mark
 
 - Stars: loyal, mutual value -> keep and develop.
-- Question marks: valuable to us but not bound to us, at risk or undecided -> decide and invest
-  to turn them into stars.
-- Free riders: get a lot from us (take the discounts) but leave little lasting value for us ->
-  stop discounting, reduce the cost to serve.
+- Question marks: valuable to us but getting little from us, on the edge -> win them over
+  (turning them into stars is the art).
+- Free riders: take the discounts and stay briefly, little lasting value for us -> stop the
+  discounts, reduce the cost to serve.
 - Poor dogs: little value either way, they cannot afford us -> minimal care or separation.
 
 "High" means at or above the split (``value >= split``), so with median splits at least half of

@@ -29,8 +29,10 @@ import pandas as pd
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.analysis.common import is_active
 from portfolio.frames import cache as frame_cache
 from portfolio.frames import snapshot as snapshots
+from portfolio.frames import value_columns
 from portfolio.models import Customer, Dataset, DatasetKind
 
 EXTRA_PREFIX = "extra:"
@@ -83,6 +85,7 @@ TEXT_COLUMNS = {
     "growth": _("Growth"),
 }
 EPOCH = dt.date(1970, 1, 1)
+_FORMER = frame_cache.Memo(64)  # former customers per dataset revision and date
 
 
 class ColumnError(ValueError):
@@ -92,6 +95,13 @@ class ColumnError(ValueError):
 def today() -> dt.date:
     """The date lifetimes are measured to (a function so tests can pin it)."""
     return dt.date.today()
+
+
+def active_date(include_former: bool = False, *, on: dt.date | None = None) -> dt.date | None:
+    """The date every analysis counts its customers on: today (or `on`), so only the active
+    customers count (the method's default); None when the team includes the former customers
+    on purpose. Pass it as ``load_customers(..., active_on=...)``."""
+    return None if include_former else (on or today())
 
 
 def numeric_columns(dataset: Dataset | None) -> dict[str, str]:
@@ -105,9 +115,22 @@ def numeric_columns(dataset: Dataset | None) -> dict[str, str]:
             continue
         if all(filled.get(n) for n in needs):
             columns[key] = str(label)
+    for key in value_sources(dataset):
+        columns[key] = str(value_columns.LABELS[key])
     for column in numeric_extra_columns(dataset):
         columns[EXTRA_PREFIX + column] = column
     return columns
+
+
+def value_sources(dataset: Dataset) -> dict[str, tuple[str, ...]]:
+    """The value score's columns beyond revenue this list can give (potential, churn risk,
+    strategic value: portfolio.frames.value_columns) and what each is made of."""
+    found = value_columns.sources(dataset.extra_columns or (), numeric_extra_columns(dataset))
+    if "churn_risk" not in found and dataset.kind == DatasetKind.ORDERS:
+        found["churn_risk"] = ("orders",)
+    if "benefit" not in found and _filled(dataset).get("margin"):
+        found["benefit"] = ("margin",)
+    return found
 
 
 def column_label(key: str) -> str:
@@ -118,6 +141,8 @@ def column_label(key: str) -> str:
         return str(TYPED[key][1])
     if key in COMPUTED:
         return str(COMPUTED[key][1])
+    if key in value_columns.LABELS:
+        return str(value_columns.LABELS[key])
     return str(TEXT_COLUMNS.get(key, key))
 
 
@@ -194,14 +219,17 @@ def load_customers(
     texts: Iterable[str] = (),
     dates: Iterable[str] = (),
     on: dt.date | None = None,
+    active_on: dt.date | None = None,
 ) -> pd.DataFrame:
     """The dataset's customers in id order: ``id`` (int), the numeric columns (float, NaN when
     missing), the text columns (missing when blank: categoricals for the company texts, object
     for ``name``, ``external_id`` and ``extra:<column>``) and the date columns (datetime64,
     NaT when missing).
 
-    ``on`` is the date lifetimes and order recency are measured to (default: today). Cached
-    per dataset revision; the frame is a shallow copy, change it freely.
+    ``on`` is the date lifetimes and order recency are measured to (default: today).
+    ``active_on``: only the customers on that date (``portfolio.analysis.common.is_active``);
+    None keeps the former customers too. Cached per dataset revision; the frame is a shallow
+    copy, change it freely.
     """
     numbers = tuple(dict.fromkeys(numbers))
     texts = tuple(dict.fromkeys(texts))
@@ -211,29 +239,56 @@ def load_customers(
     ]:
         raise ColumnError(f"Unknown text or date columns {unknown!r}.")
     for key in numbers:
-        if not (key in TYPED or key in COMPUTED or key.startswith(EXTRA_PREFIX)):
+        known = key in TYPED or key in COMPUTED or key in value_columns.KEYS
+        if not (known or key.startswith(EXTRA_PREFIX)):
             raise ColumnError(f"Unknown numeric column {key!r}.")
     on = on or today()
     return frame_cache.get(
         dataset,
-        ("customers", numbers, texts, dates, on),
-        lambda: _load_customers(dataset, numbers, texts, dates, on),
+        ("customers", numbers, texts, dates, on, active_on),
+        lambda: _load_customers(dataset, numbers, texts, dates, on, active_on),
     )
 
 
-def _load_customers(dataset: Dataset, numbers, texts, dates, on: dt.date) -> pd.DataFrame:
+def former_customers(dataset: Dataset | None, on: dt.date | None = None) -> int:
+    """How many customers of the dataset had left before ``on`` (default: today): the count
+    the pages show beside an analysis of the active customers."""
+    if dataset is None:
+        return 0
+    on = on or today()
+
+    def count() -> int:
+        snap = snapshots.snapshot_of(dataset)
+        return int(len(snap) - is_active(_until(snap), on).sum())
+
+    return _FORMER.get_or_set((dataset.pk, dataset.revision, dataset.created_at, on), count)
+
+
+def _until(snap: snapshots.Snapshot) -> pd.Series:
+    return pd.Series(pd.to_datetime(snap.number("customer_until"), unit="D"))
+
+
+def _load_customers(
+    dataset: Dataset, numbers, texts, dates, on: dt.date, active_on: dt.date | None
+) -> pd.DataFrame:
     snap = snapshots.snapshot_of(dataset)
     extras = [key for key in numbers if key.startswith(EXTRA_PREFIX)]
     stored = [text for text in texts if text not in snapshots.TEXTS]
     fetched = _from_database(dataset, snap, extras, stored, on) if extras or stored else {}
     data: dict[str, object] = {"id": snap.ids}
     for key in numbers:
-        data[key] = fetched[key] if key in fetched else _number(snap, key, on)
+        if key in value_columns.KEYS:
+            data[key] = _value_column(dataset, snap, key, on)
+        else:
+            data[key] = fetched[key] if key in fetched else _number(snap, key, on)
     for key in texts:
         data[key] = fetched[key] if key in fetched else snap.category(key)
     for key in dates:
         data[key] = pd.to_datetime(snap.number(key), unit="D")
-    return pd.DataFrame(data, copy=False)
+    frame = pd.DataFrame(data, copy=False)
+    if active_on is not None:
+        frame = frame[is_active(_until(snap), active_on)].reset_index(drop=True)
+    return frame
 
 
 def _number(snap: snapshots.Snapshot, key: str, on: dt.date) -> np.ndarray:
@@ -251,6 +306,22 @@ def _number(snap: snapshots.Snapshot, key: str, on: dt.date) -> np.ndarray:
     if key == "days_since_last_order":
         return day - snap.number("last_order")
     raise ColumnError(f"Unknown numeric column {key!r}.")
+
+
+def _value_column(dataset: Dataset, snap: snapshots.Snapshot, key: str, on: dt.date) -> np.ndarray:
+    """Potential, churn risk or strategic value (value_columns), aligned to the snapshot's rows;
+    all missing where the list cannot give it."""
+    source = value_sources(dataset).get(key)
+    if source is None:
+        return np.full(len(snap), np.nan)
+    if source == ("orders",):
+        since = _number(snap, "days_since_last_order", on)
+        return value_columns.churn_from_orders(since, _number(snap, "orders_per_year", on))
+    if source == ("margin",):
+        return 100.0 - snap.number("margin")
+    numbers, texts = value_columns.needs(source)
+    frame = load_customers(dataset, numbers=numbers, texts=texts, on=on)
+    return value_columns.compute(source, frame)
 
 
 def _from_database(dataset, snap, numbers: list[str], texts: list[str], on) -> dict:

@@ -25,6 +25,7 @@ from django.db.models.lookups import Regex
 
 from portfolio.analysis import GROUPS
 from portfolio.frames import cache as frame_cache
+from portfolio.frames import customers
 from portfolio.frames.customers import (
     EXTRA_PREFIX,
     NUMBER_PATTERN,
@@ -65,10 +66,11 @@ def metric_choices(dataset: Dataset | None) -> list[tuple[str, str]]:
     return choices
 
 
-def size_frame(dataset: Dataset, metric: str) -> pd.DataFrame:
-    """The metric and the revenue of every customer of the dataset (steps 1 and 2; cached)."""
+def size_frame(dataset: Dataset, metric: str, *, active_on: dt.date | None = None) -> pd.DataFrame:
+    """The metric and the revenue of the dataset's customers (steps 1 and 2; cached): those
+    active on `active_on` (the method's customers), every one when None."""
     numbers = (metric,) if metric == "revenue" else (metric, "revenue")
-    return load_customers(dataset, numbers=numbers).drop(columns="id")
+    return load_customers(dataset, numbers=numbers, active_on=active_on).drop(columns="id")
 
 
 def group_filter(metric: str, thresholds, group: str) -> dict:
@@ -89,26 +91,35 @@ CRITERION_COLUMNS = {
     "margin": ("margin",),
     "lifetime_days": ("customer_since", "customer_until"),
     "revenue": (),
+    "value_score": (),  # the score is joined on by id (profiles.workshop.results)
 }
 
 
 def group_frame(
-    dataset: Dataset, *, metric: str, thresholds, group: str, criterion: str
+    dataset: Dataset,
+    *,
+    metric: str,
+    thresholds,
+    group: str,
+    criterion: str,
+    active_on: dt.date | None = None,
 ) -> pd.DataFrame:
     """Id, name, customer id, revenue and the criterion's columns of one size group (step 3;
-    cached)."""
+    cached): its customers active on `active_on`, every one when None."""
     limits = tuple(float(t) for t in thresholds)
     return frame_cache.get(
         dataset,
-        ("group", metric, limits, group, criterion),
-        lambda: _group_frame(dataset, metric, limits, group, criterion),
+        ("group", metric, limits, group, criterion, active_on),
+        lambda: _group_frame(dataset, metric, limits, group, criterion, active_on),
     )
 
 
-def _group_frame(dataset, metric, thresholds, group, criterion) -> pd.DataFrame:
+def _group_frame(dataset, metric, thresholds, group, criterion, active_on) -> pd.DataFrame:
+    customers = Customer.objects.in_dataset(dataset)
+    if active_on is not None:
+        customers = customers.active_on(active_on)
     rows = (
-        Customer.objects.in_dataset(dataset)
-        .alias(_metric=metric_expression(metric))
+        customers.alias(_metric=metric_expression(metric))
         .filter(**group_filter(metric, thresholds, group))
         .order_by()
     )
@@ -125,13 +136,17 @@ def _group_frame(dataset, metric, thresholds, group, criterion) -> pd.DataFrame:
 
 
 def today() -> dt.date:
-    """The date lifetimes are measured to (a function so tests can pin it)."""
-    return dt.date.today()
+    """The date the steps count active customers on and measure lifetimes to (the loader's
+    today; a function so tests can pin it)."""
+    return customers.today()
 
 
-def population_frame(dataset: Dataset | None, columns: dict[str, str]) -> pd.DataFrame | None:
-    """Every customer's values of the given fields, named by table column ({column: field}):
-    the lift under the tables of steps 4-5 (cached per revision by the loader)."""
+def population_frame(
+    dataset: Dataset | None, columns: dict[str, str], *, active_on: dt.date | None = None
+) -> pd.DataFrame | None:
+    """The customers' values of the given fields, named by table column ({column: field}):
+    the lift under the tables of steps 4-5 (cached per revision by the loader); the customers
+    active on `active_on`, every one when None."""
     if dataset is None or not columns:
         return None
     fields = list(dict.fromkeys(columns.values()))
@@ -139,5 +154,6 @@ def population_frame(dataset: Dataset | None, columns: dict[str, str]) -> pd.Dat
         dataset,
         numbers=[f for f in fields if f not in TEXT_COLUMNS],
         texts=[f for f in fields if f in TEXT_COLUMNS],
+        active_on=active_on,
     )
     return pd.DataFrame({column: frame[field] for column, field in columns.items()}, copy=False)

@@ -1,6 +1,6 @@
 """The portfolio app's data: datasets of customers (and order rows), uploads on their way to a
-dataset, saved scoring models. Django loads the models from here; the modules import only
-icp_site's models and each other."""
+dataset, saved scoring models and the analysis settings. Django loads the models from here;
+the modules import only icp_site's models and each other."""
 
 from portfolio.models.datasets import (
     BULK_FOREIGN_KEY,
@@ -12,7 +12,7 @@ from portfolio.models.datasets import (
     DatasetStatus,
     OrderRow,
 )
-from portfolio.models.scoring import ScoringModel
+from portfolio.models.scoring import AnalysisSettings, ScoringModel
 from portfolio.models.uploads import (
     ImportPhase,
     ImportState,
@@ -25,6 +25,7 @@ from portfolio.models.uploads import (
 )
 
 __all__ = [
+    "AnalysisSettings",
     "BULK_FOREIGN_KEY",
     "BULK_TEXT",
     "Customer",

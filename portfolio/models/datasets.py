@@ -73,6 +73,11 @@ class CustomerQuerySet(OrganizationQuerySet):
         """Customers of one dataset."""
         return self.filter(dataset=dataset)
 
+    def active_on(self, on):
+        """Customers on that date: the SQL form of ``portfolio.analysis.common.is_active``
+        (``customer_until`` empty, or on or after the date)."""
+        return self.filter(models.Q(customer_until__isnull=True) | models.Q(customer_until__gte=on))
+
 
 # Customers arrive by the million through COPY. Their foreign keys are checked by the database
 # like any other; they have no index of their own (Meta.indexes names the one on the dataset,

@@ -29,6 +29,8 @@ from portfolio.reports.forms import (
     saved_model_choice,
     types_options,
 )
+from portfolio.reports.org_settings import abc_limits, chosen_scoring_model
+from portfolio.reports.pages import size_defaults
 from portfolio.spreadsheets import csv_chunks, xlsx_bytes
 
 
@@ -59,13 +61,20 @@ def _labels(values, labels: dict) -> list:
 
 def _abc(request, dataset, models):
     columns = frames.numeric_columns(dataset)
-    data = _valid(AbcForm(request.GET, columns=columns))
+    form = AbcForm(
+        request.GET,
+        columns=columns,
+        limits=abc_limits(request.organization),
+        sizes=size_defaults(dataset),
+    )
+    data = _valid(form)
     return services.abc_page(
         dataset,
         value=data["value"],
         thresholds=(data["a_limit"], data["b_limit"]),
         size_metric=data["size_metric"],
         size_thresholds=(data["small_max"], data["medium_max"]),
+        active_on=frames.active_date(data["include_former"]),
     ), data
 
 
@@ -117,9 +126,14 @@ def abc_cross_table(request, dataset, models) -> pd.DataFrame:
 def _score(request, dataset, models):
     columns = frames.numeric_columns(dataset)
     # The page's export links carry the parameters, also those a loaded model filled in.
-    defaults = services.default_parameters(columns)
+    defaults = services.default_parameters(columns, dataset)
     data = _valid(ScoreForm(request.GET, columns=columns, defaults=defaults))
-    score, frame = services.score_page(dataset, parameters=data["parameters"], bands=data["bands"])
+    score, frame = services.score_page(
+        dataset,
+        parameters=data["parameters"],
+        bands=data["bands"],
+        active_on=frames.active_date(data["include_former"]),
+    )
     return score, frame, data, columns
 
 
@@ -157,9 +171,15 @@ def score_missing(request, dataset, models) -> pd.DataFrame:
 
 def _types(request, dataset, models):
     columns = frames.numeric_columns(dataset)
-    data = _valid(TypesForm(request.GET, columns=columns, models=models))
+    chosen = chosen_scoring_model(request.organization)
+    data = _valid(TypesForm(request.GET, columns=columns, models=models, chosen=chosen))
     try:
-        result = services.types_page(dataset, columns=columns, **types_options(data, models))
+        result = services.types_page(
+            dataset,
+            columns=columns,
+            active_on=frames.active_date(data["include_former"]),
+            **types_options(data, models),
+        )
     except ScoringError as error:
         raise InvalidOptions(str(error)) from error
     return result, data, columns
@@ -204,7 +224,11 @@ def _reps(request, dataset, models):
     columns = frames.numeric_columns(dataset)
     try:
         return services.reps_page(
-            dataset, scoring_model=saved_model_choice(models, data["model"]), columns=columns
+            dataset,
+            scoring_model=saved_model_choice(models, data["model"]),
+            columns=columns,
+            abc_limits=abc_limits(request.organization),
+            active_on=frames.active_date(data["include_former"]),
         ), data
     except ScoringError as error:
         raise InvalidOptions(str(error)) from error
@@ -256,12 +280,13 @@ def rep_totals(request, dataset, models) -> pd.DataFrame:
 
 def segment_table(request, dataset, models) -> pd.DataFrame:
     columns = frames.numeric_columns(dataset)
-    data = _valid(SegmentsForm(request.GET, columns=columns))
+    data = _valid(SegmentsForm(request.GET, columns=columns, sizes=size_defaults(dataset)))
     table, _sizes = services.segments_page(
         dataset,
         by=data["by"],
         size_metric=data["size_metric"],
         size_thresholds=(data["small_max"], data["medium_max"]),
+        active_on=frames.active_date(data["include_former"]),
     )
     labels = []
     for segment, missing in zip(table["segment"], table["missing"], strict=True):

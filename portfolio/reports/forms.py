@@ -28,7 +28,12 @@ EXPORT_FORMATS = [("csv", "CSV"), ("xlsx", "XLSX")]
 
 
 class GetForm(forms.Form):
-    """A form bound to the query string, with each missing field taking its initial value."""
+    """A form bound to the query string, with each missing field taking its initial value.
+
+    Every analysis counts the active customers (``customer_until`` empty or not in the past);
+    ``include_former`` takes the former ones in too."""
+
+    include_former = forms.BooleanField(label=_("Include former customers"), required=False)
 
     def __init__(self, query=None, **kwargs):
         super().__init__(**kwargs)
@@ -57,11 +62,18 @@ class SizeFields(GetForm):
     small_max = LocalFloatField(label=_("Small up to"), initial=f"{METHOD_THRESHOLDS[0]:g}")
     medium_max = LocalFloatField(label=_("Medium up to"), initial=f"{METHOD_THRESHOLDS[1]:g}")
 
-    def __init__(self, query=None, *, columns: dict[str, str], **kwargs):
+    def __init__(self, query=None, *, columns: dict[str, str], sizes=None, **kwargs):
         super().__init__(query, **kwargs)
         self.fields["size_metric"].choices = list(columns.items())
         default = "seats" if "seats" in columns else next(iter(columns), "")
         self.fields["size_metric"].initial = default
+        given = query is not None and any(
+            name in query for name in ("size_metric", "small_max", "medium_max")
+        )
+        if sizes is not None and sizes[0] in columns and not given:
+            # The groups the team set in its workshop on this list (pages.size_defaults).
+            metric, (small, medium) = sizes
+            self.data.update(size_metric=metric, small_max=f"{small:g}", medium_max=f"{medium:g}")
         self.data.setdefault("size_metric", default)
 
     def clean(self):
@@ -76,12 +88,16 @@ class AbcForm(SizeFields):
         label=_("A up to (cumulative %)"), initial=80, min_value=0.1, max_value=99.9
     )
     b_limit = LocalFloatField(
-        label=_("B up to (cumulative %)"), initial=95, min_value=0.2, max_value=100
+        label=_("B up to (cumulative %)"), initial=90, min_value=0.2, max_value=100
     )
     page = forms.IntegerField(required=False, min_value=1)
 
-    def __init__(self, query=None, *, columns: dict[str, str], **kwargs):
+    def __init__(self, query=None, *, columns: dict[str, str], limits=None, **kwargs):
         super().__init__(query, columns=columns, **kwargs)
+        if limits is not None:  # the organisation's limits, unless the query sets others
+            for name, limit in zip(("a_limit", "b_limit"), limits, strict=True):
+                if query is None or name not in query:
+                    self.data[name] = f"{limit:g}"
         choices = [("revenue", _("Revenue"))]
         if "contribution" in columns:
             choices.append(("contribution", _("Contribution margin (revenue × margin %)")))
@@ -202,24 +218,27 @@ class ScoringModelSaveForm(ScoreForm):
 
 
 class TypesForm(GetForm):
-    value_axis = forms.ChoiceField(label=_("Value for us (x axis)"))
-    bond_axis = forms.ChoiceField(label=_("Bond (y axis)"))
+    value_axis = forms.ChoiceField(label=_("Our value from the customer (x axis)"))
+    bond_axis = forms.ChoiceField(label=_("The customer's benefit from us (y axis)"))
     split = forms.ChoiceField(label=_("Split"), choices=SPLITS, initial="median")
     value_split = LocalFloatField(label=_("Value split"), required=False)
-    bond_split = LocalFloatField(label=_("Bond split"), required=False)
+    bond_split = LocalFloatField(label=_("Benefit split"), required=False)
     type = forms.CharField(required=False)
     page = forms.IntegerField(required=False, min_value=1)
 
-    def __init__(self, query=None, *, columns: dict[str, str], models=(), **kwargs):
+    def __init__(self, query=None, *, columns: dict[str, str], models=(), chosen=None, **kwargs):
         super().__init__(query, **kwargs)
         scores = [(f"score:{m.pk}", _("Score: %(name)s") % {"name": m.name}) for m in models]
         value_choices = [("score", _("Score with the default parameters")), *scores]
         value_choices += list(columns.items())
         self.fields["value_axis"].choices = value_choices
         self.fields["bond_axis"].choices = list(columns.items())
-        self.data.setdefault("value_axis", "score")
+        # The method's axes: our value from them (the organisation's score) x their benefit
+        # from us (the discount they get), so free riders are those who buy at a discount and
+        # stay briefly (the score counts loyalty), not those who stay long.
+        self.data.setdefault("value_axis", f"score:{chosen.pk}" if chosen else "score")
         bond = next(
-            (c for c in ("lifetime_days", "orders_per_year", "seats") if c in columns),
+            (c for c in ("benefit", "lifetime_days", "orders_per_year", "seats") if c in columns),
             next(iter(columns), ""),
         )
         self.data.setdefault("bond_axis", bond)
@@ -232,7 +251,9 @@ class TypesForm(GetForm):
                     self.add_error(name, _("Set both splits, or split at the medians."))
         value, bond = cleaned.get("value_axis"), cleaned.get("bond_axis")
         if value and value == bond:
-            self.add_error("bond_axis", _("Choose two different columns for value and bond."))
+            self.add_error(
+                "bond_axis", _("Choose two different columns for our value and their benefit.")
+            )
         return cleaned
 
 

@@ -34,12 +34,14 @@ TYPE_LABELS = {
     "poor_dog": _("Poor dogs"),
 }
 ACTION_TEXTS = {
-    "keep_and_develop": _("Keep and develop: they are loyal and valuable both ways."),
+    "keep_and_develop": _("Keep and develop them: loyal, with value both ways."),
     "decide_and_invest": _(
-        "Decide and invest: turn them into stars before they drift away, or let them go."
+        "On the edge: win them over. Give them more of what they value and turn them into "
+        "stars before they drift away."
     ),
     "stop_discounting": _(
-        "Stop discounting and reduce the cost to serve: they take more than they leave."
+        "Stop the discounts and cut the cost to serve: they take the discounts and leave "
+        "little lasting value."
     ),
     "minimal_care_or_separation": _("Minimal care or a clean separation: they cannot afford us."),
 }
@@ -48,11 +50,43 @@ NONE_LABEL = _("No value")
 SCATTER_LIMIT = 1500  # points in the four-types scatter; beyond, a fixed sample
 
 
-def default_parameters(columns: dict[str, str]) -> tuple[ScoreParameter, ...]:
-    """The parameters a score starts from: revenue twice, margin and lifetime once each."""
-    wanted = (("revenue", 2.0), ("margin", 1.0), ("lifetime_days", 1.0))
-    found = tuple(ScoreParameter(c, w) for c, w in wanted if c in columns)
-    return found or tuple(ScoreParameter(c, 1.0) for c in list(columns)[:1])
+# The method's value score beyond past revenue, each where the list has it, weight 1: past
+# revenue once (the contribution margin would count revenue a second time), profitability,
+# loyalty, ordering behaviour, potential, churn risk and strategic value.
+DEFAULT_PARAMETERS = (
+    ("revenue", True),
+    ("margin", True),
+    ("lifetime_days", True),
+    ("orders_per_year", True),
+    ("potential", True),
+    ("churn_risk", False),
+    ("strategic", True),
+)
+WHERE_KNOWN = ("potential", "churn_risk")  # known for only some customers in many lists
+KNOWN_ENOUGH = 0.8  # such a column joins the defaults when this share of customers has it
+
+
+def default_parameters(
+    columns: dict[str, str], dataset: Dataset | None = None
+) -> tuple[ScoreParameter, ...]:
+    """The parameters a score starts from (DEFAULT_PARAMETERS). A customer lacking a chosen
+    parameter is not scored, so potential and churn risk join only where most customers have
+    them (`dataset` given); the team can always add them."""
+    found = []
+    for column, higher in DEFAULT_PARAMETERS:
+        if column not in columns:
+            continue
+        if column in WHERE_KNOWN and not _known_enough(dataset, column):
+            continue
+        found.append(ScoreParameter(column, 1.0, higher))
+    return tuple(found) or tuple(ScoreParameter(c, 1.0) for c in list(columns)[:1])
+
+
+def _known_enough(dataset: Dataset | None, column: str) -> bool:
+    if dataset is None:
+        return False
+    values = frames.load_customers(dataset, numbers=[column])[column]
+    return bool(len(values)) and values.notna().mean() >= KNOWN_ENOUGH
 
 
 # --------------------------------------------------------------------------- ABC
@@ -74,10 +108,11 @@ def abc_page(
     thresholds: tuple[float, float],
     size_metric: str,
     size_thresholds: tuple[float, float],
+    active_on: dt.date | None = None,
 ) -> AbcPage:
     """ABC classes by ``value``, and how they compare with the step-1 size groups."""
     numbers = ["revenue", value, size_metric]
-    frame = frames.load_customers(dataset, numbers=numbers)
+    frame = frames.load_customers(dataset, numbers=numbers, active_on=active_on)
     abc = abc_classes(frame, value=value, thresholds=thresholds)
     sizes = _group_by_size(frame, metric=size_metric, thresholds=size_thresholds)
     group_codes = sizes.assignment.cat.codes.to_numpy()
@@ -110,10 +145,13 @@ def score_page(
     parameters: tuple[ScoreParameter, ...],
     bands: ScoreBands,
     on: dt.date | None = None,
+    active_on: dt.date | None = None,
 ) -> tuple[ValueScore, pd.DataFrame]:
     """The value score of the dataset's customers, and the frame it was computed from."""
     columns = [p.column for p in parameters]
-    frame = frames.load_customers(dataset, numbers=[*columns, "revenue"], on=on)
+    frame = frames.load_customers(
+        dataset, numbers=[*columns, "revenue"], on=on, active_on=active_on
+    )
     return value_score(frame, parameters, bands=bands), frame
 
 
@@ -124,14 +162,19 @@ def model_scores(
     *,
     extra: tuple[str, ...] = (),
     texts: tuple[str, ...] = (),
+    active_on: dt.date | None = None,
+    on: dt.date | None = None,
 ) -> tuple[ValueScore, pd.DataFrame]:
-    """Scores by a saved model (or the default parameters), with the frame and ``extra`` columns."""
+    """Scores by a saved model (or the default parameters), with the frame and ``extra`` columns,
+    of the customers active on ``active_on`` (None: every one)."""
     if scoring_model is None:
-        parameters = default_parameters(columns)
+        parameters = default_parameters(columns, dataset)
         needed = [p.column for p in parameters]
     else:
         needed = scoring_model_columns(scoring_model)
-    frame = frames.load_customers(dataset, numbers=[*needed, "revenue", *extra], texts=texts)
+    frame = frames.load_customers(
+        dataset, numbers=[*needed, "revenue", *extra], texts=texts, active_on=active_on, on=on
+    )
     if scoring_model is None:
         return value_score(frame, parameters), frame
     return scoring_model_scores(scoring_model, frame), frame
@@ -148,14 +191,17 @@ def types_page(
     split,
     scoring_model: ScoringModel | None,
     columns: dict[str, str],
+    active_on: dt.date | None = None,
 ) -> CustomerTypes:
     """The four customer types on value for us (a score or a column) x bond."""
     if value_axis.startswith("score"):
-        scores, frame = model_scores(dataset, scoring_model, columns, extra=(bond_axis,))
+        scores, frame = model_scores(
+            dataset, scoring_model, columns, extra=(bond_axis,), active_on=active_on
+        )
         frame = frame.assign(score=frame["id"].map(scores.assignment))
         value_axis = "score"
     else:
-        frame = frames.load_customers(dataset, numbers=[value_axis, bond_axis])
+        frame = frames.load_customers(dataset, numbers=[value_axis, bond_axis], active_on=active_on)
     return customer_types(frame, value_column=value_axis, bond_column=bond_axis, split=split)
 
 
@@ -172,15 +218,27 @@ def scatter_sample(types: CustomerTypes, limit: int = SCATTER_LIMIT) -> pd.DataF
 
 
 def reps_page(
-    dataset: Dataset, *, scoring_model: ScoringModel | None, columns: dict[str, str]
+    dataset: Dataset,
+    *,
+    scoring_model: ScoringModel | None,
+    columns: dict[str, str],
+    abc_limits: tuple[float, float] = (80.0, 90.0),
+    active_on: dt.date | None = None,
 ) -> RepPortfolios:
-    """Each owner's customers with ABC class, score, band and type (score x lifetime, medians)."""
-    bond = "lifetime_days" if "lifetime_days" in columns else None
+    """Each owner's customers with ABC class (the organisation's limits), score, band and type
+    (score x the customer's benefit from us, medians)."""
+    # The four types' axes: our value from them (the score) x their benefit from us.
+    bond = next((c for c in ("benefit", "lifetime_days") if c in columns), None)
     scores, frame = model_scores(
-        dataset, scoring_model, columns, extra=(bond,) if bond else (), texts=("owner",)
+        dataset,
+        scoring_model,
+        columns,
+        extra=(bond,) if bond else (),
+        texts=("owner",),
+        active_on=active_on,
     )
     ids = pd.Index(frame["id"])
-    abc = abc_classes(frame, value="revenue")
+    abc = abc_classes(frame, value="revenue", thresholds=abc_limits)
     # Series in the frame's own order: rep_portfolios then aligns them without a lookup.
     score = _aligned(ids, scores.scores["id"], scores.scores["score"], np.nan)
     types = None
@@ -224,16 +282,23 @@ def own_first(totals: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str | None
 
 
 def segments_page(
-    dataset: Dataset, *, by: str, size_metric: str, size_thresholds: tuple[float, float]
+    dataset: Dataset,
+    *,
+    by: str,
+    size_metric: str,
+    size_thresholds: tuple[float, float],
+    active_on: dt.date | None = None,
 ) -> tuple[pd.DataFrame, SizeGroups | None]:
     """Customers and revenue per segment (industry, size group or contract type)."""
     if by == "size_group":
-        frame = frames.load_customers(dataset, numbers=["revenue", size_metric])
+        frame = frames.load_customers(
+            dataset, numbers=["revenue", size_metric], active_on=active_on
+        )
         sizes = _group_by_size(frame, metric=size_metric, thresholds=size_thresholds)
         # The categorical keeps the groups in size order, with empty groups listed.
         frame = frame.assign(size_group=sizes.assignment.array)
         return segment_summary(frame, by=by), sizes
-    frame = frames.load_customers(dataset, numbers=["revenue"], texts=(by,))
+    frame = frames.load_customers(dataset, numbers=["revenue"], texts=(by,), active_on=active_on)
     # A text, not the loader's categorical: segments by revenue, not in category order.
     frame[by] = frame[by].astype(object)
     return segment_summary(frame, by=by), None

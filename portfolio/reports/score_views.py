@@ -25,6 +25,7 @@ from portfolio.reports.forms import (
     saved_model_choice,
     saved_scoring_models,
 )
+from portfolio.reports.org_settings import chosen_scoring_model
 from portfolio.reports.pages import base_context, dataset_and_choices, paginate, show
 from portfolio.reports.scoring_models import scoring_model_parameters
 
@@ -42,7 +43,7 @@ def _score_form(request, dataset, columns, models):
         except ScoringError:
             parameters, bands = (), None
         return ScoreForm(request.GET, columns=columns, defaults=parameters, bands=bands), model
-    defaults = services.default_parameters(columns)
+    defaults = services.default_parameters(columns, dataset)
     return ScoreForm(request.GET, columns=columns, defaults=defaults), None
 
 
@@ -55,7 +56,11 @@ def scores(request: MemberRequest):
     columns = frames.numeric_columns(dataset)
     form, model = _score_form(request, dataset, columns, models) if dataset else (None, None)
     context = base_context(request, dataset, datasets, form, "scores")
-    context |= {"models": _model_rows(models, columns), "loaded": model}
+    context |= {
+        "models": _model_rows(models, columns),
+        "loaded": model,
+        "chosen_model": chosen_scoring_model(request.organization),
+    }
     if form is not None and form.is_valid():
         context |= _score_results(dataset, form, columns)
     return show(request, "portfolio/analysis/scores.html", context)
@@ -79,7 +84,12 @@ def _model_rows(models, columns) -> list[tuple[ScoringModel, str]]:
 
 def _score_results(dataset, form, columns) -> dict:
     data = form.cleaned_data
-    score, frame = services.score_page(dataset, parameters=data["parameters"], bands=data["bands"])
+    score, frame = services.score_page(
+        dataset,
+        parameters=data["parameters"],
+        bands=data["bands"],
+        active_on=frames.active_date(data["include_former"]),
+    )
     page, rows = paginate(score.scores, data.get("page"))
     names = frames.customer_names(dataset, [r["id"] for r in rows])
     position = frame.set_index("id")
@@ -93,11 +103,18 @@ def _score_results(dataset, form, columns) -> dict:
     for row in missing_rows:
         row["name"] = missing_names.get(row["id"])
         row["missing"] = ", ".join(columns.get(c, c) for c in row["missing"].split(", "))
+    total = sum(p.weight for p in params)
     return {
         "score": score,
         "page": page,
         "rows": rows,
         "parameter_labels": [columns.get(p.column, p.column) for p in params],
+        # The weights as the team set them, each with its share of the score.
+        "weights": [
+            (columns.get(p.column, p.column), p.weight, p.weight / total * 100, p.higher_is_better)
+            for p in params
+        ],
+        "weight_total": total,
         "bands": [
             (services.BAND_LABELS[b], int(score.band_counts[b]), limit)
             for b, limit in zip(score.band_counts.index, [*data["bands"].limits, 0], strict=True)

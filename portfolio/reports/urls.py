@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portfolio.reports import score_views, views
+from portfolio.reports import score_views, settings_views, views
 
 urlpatterns = [
     path("", views.abc, name="analysis"),
@@ -11,6 +11,8 @@ urlpatterns = [
         score_views.scoring_model_delete,
         name="scoring_model_delete",
     ),
+    path("scores/chosen/", settings_views.scoring_model_choose, name="scoring_model_choose"),
+    path("abc-limits/", settings_views.abc_limits_save, name="abc_limits_save"),
     path("types/", views.types, name="analysis_types"),
     path("reps/", views.reps, name="analysis_reps"),
     path("segments/", views.segments, name="analysis_segments"),

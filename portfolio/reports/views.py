@@ -31,7 +31,15 @@ from portfolio.reports.forms import (
     saved_scoring_models,
     types_options,
 )
-from portfolio.reports.pages import PER_PAGE, base_context, dataset_and_choices, paginate, show
+from portfolio.reports.org_settings import abc_limits, chosen_scoring_model
+from portfolio.reports.pages import (
+    PER_PAGE,
+    base_context,
+    dataset_and_choices,
+    paginate,
+    show,
+    size_defaults,
+)
 
 
 @require_GET
@@ -40,10 +48,19 @@ from portfolio.reports.pages import PER_PAGE, base_context, dataset_and_choices,
 def abc(request: MemberRequest):
     dataset, datasets = dataset_and_choices(request)
     columns = frames.numeric_columns(dataset)
-    form = AbcForm(request.GET, columns=columns) if dataset else None
+    limits = abc_limits(request.organization)
+    form = (
+        AbcForm(request.GET, columns=columns, limits=limits, sizes=size_defaults(dataset))
+        if dataset
+        else None
+    )
     context = base_context(request, dataset, datasets, form, "abc")
+    context["abc_limits"] = limits
+    context["abc_c_share"] = 100 - limits[1]
     if form is not None and form.is_valid():
         context |= _abc_results(dataset, form.cleaned_data, columns)
+        chosen = (form.cleaned_data["a_limit"], form.cleaned_data["b_limit"])
+        context["limits_differ"] = tuple(round(x, 2) for x in chosen) != limits
     return show(request, "portfolio/analysis/abc.html", context)
 
 
@@ -54,6 +71,7 @@ def _abc_results(dataset, data, columns) -> dict:
         thresholds=(data["a_limit"], data["b_limit"]),
         size_metric=data["size_metric"],
         size_thresholds=(data["small_max"], data["medium_max"]),
+        active_on=frames.active_date(data["include_former"]),
     )
     page, rows = paginate(result.abc.frame, data.get("page"))
     start = (page.number - 1) * PER_PAGE
@@ -96,7 +114,10 @@ def types(request: MemberRequest):
     dataset, datasets = dataset_and_choices(request)
     models = saved_scoring_models(request.organization)
     columns = frames.numeric_columns(dataset)
-    form = TypesForm(request.GET, columns=columns, models=models) if dataset else None
+    chosen = chosen_scoring_model(request.organization)
+    form = (
+        TypesForm(request.GET, columns=columns, models=models, chosen=chosen) if dataset else None
+    )
     context = base_context(request, dataset, datasets, form, "types")
     if form is not None and form.is_valid():
         try:
@@ -116,7 +137,12 @@ def _axis_label(axis: str, columns, models) -> str:
 
 
 def _types_results(dataset, data, columns, models) -> dict:
-    result = services.types_page(dataset, columns=columns, **types_options(data, models))
+    result = services.types_page(
+        dataset,
+        columns=columns,
+        active_on=frames.active_date(data["include_former"]),
+        **types_options(data, models),
+    )
     chosen = data.get("type") if data.get("type") in TYPES else TYPES[0]
     points = frames.with_names(dataset, services.scatter_sample(result))
     page, rows = paginate(result.members[chosen], data.get("page"))
@@ -171,7 +197,11 @@ def reps(request: MemberRequest):
 def _reps_results(request, dataset, data, models) -> dict:
     columns = frames.numeric_columns(dataset)
     result = services.reps_page(
-        dataset, scoring_model=saved_model_choice(models, data["model"]), columns=columns
+        dataset,
+        scoring_model=saved_model_choice(models, data["model"]),
+        columns=columns,
+        abc_limits=abc_limits(request.organization),
+        active_on=frames.active_date(data["include_former"]),
     )
     totals, mine = result.totals, None
     if request.membership.role == Role.REP:
@@ -207,7 +237,11 @@ def _reps_results(request, dataset, data, models) -> dict:
 def segments(request: MemberRequest):
     dataset, datasets = dataset_and_choices(request)
     columns = frames.numeric_columns(dataset)
-    form = SegmentsForm(request.GET, columns=columns) if dataset else None
+    form = (
+        SegmentsForm(request.GET, columns=columns, sizes=size_defaults(dataset))
+        if dataset
+        else None
+    )
     context = base_context(request, dataset, datasets, form, "segments")
     if form is not None and form.is_valid():
         context |= _segments_results(dataset, form.cleaned_data)
@@ -220,6 +254,7 @@ def _segments_results(dataset, data) -> dict:
         by=data["by"],
         size_metric=data["size_metric"],
         size_thresholds=(data["small_max"], data["medium_max"]),
+        active_on=frames.active_date(data["include_former"]),
     )
     rows = table.to_dict("records")
     for row in rows:

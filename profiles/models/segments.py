@@ -37,6 +37,8 @@ class SegmentSet(models.Model):
     stored = models.CharField(max_length=64, blank=True)
     criteria_total = models.PositiveSmallIntegerField(default=0)
     customers = models.PositiveIntegerField(default=0)
+    # Only active customers get a segment; these had left when the set was computed.
+    former = models.PositiveIntegerField(_("former customers left out"), default=0)
     # {segment: customers}; owners: [{"owner", "counts": {segment: customers}}, ...] by name.
     counts = models.JSONField(default=dict, blank=True)
     owners = models.JSONField(default=list, blank=True)

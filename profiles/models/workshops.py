@@ -117,7 +117,9 @@ class ProfileTable(models.TextChoices):
 
 
 class ProfileRow(models.Model):
-    """One best customer's row in the company (step 4) or buyer (step 5) table.
+    """One best customer's row in the company (step 4) or buyer (step 5) table; the buyer
+    table may have more rows for one customer (`buyer` 1, 2 …: the one who decided and the
+    one who signed can differ).
 
     Each cell has its own version in `cell_versions`: two people editing different cells of a
     row both save; the second of two edits of the same cell is refused (see services).
@@ -135,6 +137,8 @@ class ProfileRow(models.Model):
     )
     # The name as it was when the row was made: the row outlives a deleted customer list.
     customer_name = models.CharField(_("customer"), max_length=300)
+    # 0: the customer's row; 1, 2 …: further buyers of the customer (step 5).
+    buyer = models.PositiveSmallIntegerField(_("buyer"), default=0)
     position = models.PositiveIntegerField(_("position"), default=0)
     values = models.JSONField(_("values"), default=dict, blank=True)
     cell_versions = models.JSONField(_("cell versions"), default=dict, blank=True)
@@ -154,11 +158,16 @@ class ProfileRow(models.Model):
     class Meta:
         verbose_name = _("profile row")
         verbose_name_plural = _("profile rows")
-        ordering = ["workshop", "table", "position", "pk"]
+        ordering = ["workshop", "table", "position", "buyer", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["workshop", "table", "customer"], name="one_row_per_customer_and_table"
-            )
+                fields=["workshop", "table", "customer", "buyer"],
+                name="one_row_per_customer_buyer_and_table",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(buyer=0) | models.Q(table="buyer"),
+                name="more_rows_per_customer_only_for_buyers",
+            ),
         ]
 
     def __str__(self):

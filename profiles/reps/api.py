@@ -19,6 +19,7 @@ from profiles.models import ProfileVersion, Publication
 from profiles.reps import fitcheck
 from profiles.segments import lists, services
 from profiles.versions.criteria import FIT_SEGMENTS
+from profiles.versions.guidance import segment_action
 
 __all__ = ["ApiError", "api_view", "error", "fit_check", "profile_current", "profile_version"]
 
@@ -210,4 +211,6 @@ def fit_check(request):
         message = _("Unknown attributes: %(names)s. Known attributes: %(known)s.")
         return error(400, message % {"names": ", ".join(unknown.names), "known": known})
     labels = fitcheck.labels_for(version.content)
-    return JsonResponse({"version": version.number, **result.to_dict(labels)})
+    answer = {"version": version.number, **result.to_dict(labels)}
+    answer["action"] = segment_action(result.segment)  # what to do, in the method's words
+    return JsonResponse(answer)

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_http_methods
 
 from icp_site.access import MemberRequest, member_required
 from portfolio.imports.reading import ImportFileError, read_table
+from portfolio.reports.org_settings import chosen_scoring_model
 from portfolio.spreadsheets import to_csv_bytes, to_xlsx_bytes
 from portfolio.uploads import previews
-from profiles.reps import fitcheck, prospect_files
+from profiles.reps import fitcheck, prospect_files, prospect_scores
 from profiles.reps.forms import (
     ProspectMappingForm,
     ProspectUploadForm,
@@ -83,14 +84,24 @@ def fit_check_bulk_mapping(request: MemberRequest):
         messages.error(request, _("The uploaded list is gone; upload it again."))
         return redirect("fit_check_bulk")
     attributes = fitcheck.attributes_for(version.content)
-    suggested = fitcheck.bulk_mapping(raw.columns, version.content)
+    model = chosen_scoring_model(request.organization)
+    fields = tuple(prospect_scores.score_fields(model))
+    suggested = fitcheck.bulk_mapping(raw.columns, version.content, fields)
     initial = {f"map_{key}": header or "" for key, header in suggested.items()}
     form = ProspectMappingForm(
-        request.POST or None, initial=initial, columns=raw.columns, attributes=attributes
+        request.POST or None,
+        initial=initial,
+        columns=raw.columns,
+        attributes=attributes,
+        score_fields=fields,
     )
     if request.method == "POST" and form.is_valid():
         result = fitcheck.bulk_check(
-            raw, form.mapping(), version.content, number_format=form.number_format_key()
+            raw,
+            form.mapping(),
+            version.content,
+            number_format=form.number_format_key(),
+            scoring_model=model,
         )
         file_format = form.cleaned_data["file_format"]
         stem = PurePath(stored["name"]).stem
@@ -107,6 +118,7 @@ def fit_check_bulk_mapping(request: MemberRequest):
     context = {
         "form": form,
         "version": version,
+        "scoring_model": model,
         "file_name": stored["name"],
         "columns": raw.columns,
         "row_count": len(raw.frame),

@@ -14,12 +14,14 @@ Everything here turns input into attributes and calls `evaluation.evaluate` (one
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -27,6 +29,7 @@ from icp_site import l10n
 from portfolio.imports.mapping import FIELDS_BY_NAME, normalize_header, suggest_mapping
 from portfolio.imports.pipeline import import_check
 from portfolio.imports.reading import RawTable
+from profiles.reps import prospect_scores
 from profiles.segments.exports import REASON_LABELS
 from profiles.versions import traits
 from profiles.versions.criteria import (
@@ -36,6 +39,7 @@ from profiles.versions.criteria import (
     criteria_from_dicts,
 )
 from profiles.versions.evaluation import FitResult, evaluate, evaluate_frame, result_columns
+from profiles.versions.guidance import segment_actions
 
 SEGMENT_LABELS = {
     "do-or-die": pgettext_lazy("segment", "Do-or-die"),
@@ -109,7 +113,8 @@ def attributes_for(content: Mapping[str, Any]) -> list[Attribute]:
     for key, (label, kind) in DEAL_FIELDS.items():
         add(key, label, kind, "deal")
     for column in traits.BUYER_COLUMNS:
-        add(column.key, column.label, column.kind, "buyer", column.choices)
+        if column.in_profile:
+            add(column.key, column.label, column.kind, "buyer", column.choices)
     trait_labels = {t["key"]: t.get("label") or t["key"] for t in content.get("traits", [])}
     for c in found:
         numeric = c.numeric or c.attribute in NUMERIC_ATTRIBUTES
@@ -157,12 +162,17 @@ def criterion_text(c, labels: Mapping[str, str], *, currency: str | None = None)
 # --------------------------------------------------------------------------- bulk
 
 
-def bulk_mapping(columns: tuple[str, ...], content: Mapping[str, Any]) -> dict[str, str | None]:
-    """The suggested mapping of a prospect list: name, id and every attribute the profile
-    reads; customer fields as the importer guesses them, other attributes (buyer traits, the
-    team's own columns) by header = key or label, under "extra:<key>"."""
+def bulk_mapping(
+    columns: tuple[str, ...], content: Mapping[str, Any], score_fields: tuple[str, ...] = ()
+) -> dict[str, str | None]:
+    """The suggested mapping of a prospect list: name, id, every attribute the profile reads
+    and the customer fields the scoring model needs (`score_fields`); customer fields as the
+    importer guesses them, other attributes (buyer traits, the team's own columns) by header =
+    key or label, under "extra:<key>"."""
     suggested = suggest_mapping(list(columns))
     mapping = {"name": suggested["name"], "external_id": suggested["external_id"]}
+    for field in score_fields:
+        mapping[field] = suggested.get(field)
     profile = [a for a in attributes_for(content) if a.in_profile]
     for attribute in profile:
         if attribute.canonical:
@@ -193,8 +203,11 @@ def bulk_check(
     content: Mapping[str, Any],
     *,
     number_format: str | None = None,
+    scoring_model=None,
+    today: dt.date | None = None,
 ) -> BulkResult:
-    """Judge every row of an uploaded prospect list (see the module docstring).
+    """Judge every row of an uploaded prospect list (see the module docstring), and with
+    `scoring_model` score it in the same pass (prospect_scores).
 
     The customer fields are read exactly as the customer import reads them
     (portfolio.imports.pipeline.import_check: growth stays a word, numbers in the file's
@@ -215,6 +228,7 @@ def bulk_check(
     table = raw.frame.reset_index(drop=True).copy()
     segment = result["segment"].astype(str).reset_index(drop=True)
     table[str(_("ICP segment"))] = segment.to_numpy()
+    table[str(_("What to do"))] = segment.map(segment_actions()).to_numpy()
     table[str(_("Criteria known"))] = result["known"].to_numpy()
     table[str(_("Criteria total"))] = result["total"].to_numpy()
     table[str(_("Reason"))] = (
@@ -225,6 +239,11 @@ def bulk_check(
     table[str(_("Not met"))] = _attribute_lists(result, columns, found, "missed", labels)
     for name in columns:
         table[name] = result[name].astype(str).to_numpy()
+    scored = prospect_scores.score_columns(
+        prospects, scoring_model, today=today or timezone.localdate()
+    )
+    for name, values in scored.items():
+        table[name] = values
     counts = segment.value_counts().to_dict()
     return BulkResult(
         table=table,

@@ -118,7 +118,7 @@ class ProspectMappingForm(forms.Form):
         label=_("Download as"), choices=[("csv", "CSV"), ("xlsx", "Excel (.xlsx)")], initial="csv"
     )
 
-    def __init__(self, *args, columns: tuple[str, ...], attributes, **kwargs):
+    def __init__(self, *args, columns: tuple[str, ...], attributes, score_fields=(), **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", _("— not in the file —")), *[(c, c) for c in columns]]
         self.keys = ["name", "external_id"] + [
@@ -126,6 +126,8 @@ class ProspectMappingForm(forms.Form):
             for a in attributes
             if a.in_profile and a.key not in ("name", "external_id")
         ]
+        # The figures the organisation's scoring model scores the prospects on.
+        self.keys += [f for f in score_fields if f not in self.keys]
         labels = {a.key: a.label for a in attributes}
         for key in self.keys:
             name = key.removeprefix(fitcheck.EXTRA_PREFIX)

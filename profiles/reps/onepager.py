@@ -32,6 +32,7 @@ from profiles.versions.criteria import (
     criterion_for_trait,
 )
 from profiles.versions.evaluation import evaluate_frame
+from profiles.versions.guidance import buyer_guidance, segment_action
 from profiles.versions.traits import trait_label
 
 WEAK_BELOW = 3
@@ -116,6 +117,7 @@ def one_pager(version: ProfileVersion, dataset=None) -> dict:
         {
             "key": segment,
             "label": fitcheck.SEGMENT_LABELS[segment],
+            "action": segment_action(segment),
             "note": content.get("notes", {}).get(segment, ""),
             "customers": counts.counts[segment] if counts else None,
             "criteria": [
@@ -134,6 +136,8 @@ def one_pager(version: ProfileVersion, dataset=None) -> dict:
         "company_traits": [t for t in traits if t.get("source") == "company"],
         "buyer_traits": [t for t in traits if t.get("source") == "buyer"],
         "other_traits": [t for t in traits if t.get("source") not in ("company", "buyer")],
+        "buyer_guidance": buyer_guidance(t for t in traits if t.get("source") == "buyer"),
+        "former": segment_set.former if segment_set and segment_set.ready else 0,
         "segments": segments,
         "counts": counts,
         "segment_set": segment_set,

@@ -20,6 +20,7 @@ from profiles.reps import fitcheck
 from profiles.reps.forms import SegmentFilterForm
 from profiles.reps.pages import PAGE_SIZE, current_version, download, no_profile
 from profiles.segments import exports, lists, services
+from profiles.versions.guidance import segment_actions
 
 FILTERS = ("segment", "owner", "q")
 
@@ -48,7 +49,12 @@ def segment_list(request: MemberRequest):
     version, dataset, segment_set = _segments(request)
     if version is None:
         return no_profile(request, _("Segment lists"))
-    context = {"version": version, "dataset": dataset, "segment_set": segment_set}
+    context = {
+        "version": version,
+        "dataset": dataset,
+        "segment_set": segment_set,
+        "segment_actions": segment_actions(),
+    }
     if segment_set is not None and segment_set.ready:
         data = request.GET.copy()
         own = lists.own_owner(segment_set, request.user.name)

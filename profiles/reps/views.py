@@ -21,6 +21,7 @@ from profiles.reps.forms import (
 )
 from profiles.reps.pages import SAVED_SHOWN, current_version, no_profile
 from profiles.segments import lists, segmenting, services
+from profiles.versions.guidance import segment_action
 
 # --------------------------------------------------------------------------- the one-pager
 
@@ -61,12 +62,10 @@ def fit_check(request: MemberRequest):
     )
     context = {"version": version, "form": form, "labels": labels, "existing": existing}
     if existing:
-        result = existing["result"]
-        context.update(result=result, reason=result.reason_text(labels), rows=_rows(result, labels))
+        context.update(_answer(existing["result"], labels))
     if request.method == "POST" and form.is_valid():
         entered = form.prospect_attributes()
-        result = fitcheck.check(version.content, entered)
-        context.update(result=result, reason=result.reason_text(labels), rows=_rows(result, labels))
+        context.update(_answer(fitcheck.check(version.content, entered), labels))
         context["entered"] = bool(entered)
         if "save" in request.POST:
             try:
@@ -108,6 +107,16 @@ def _existing_customer(request: MemberRequest, version, customer_id: str) -> dic
             value = l10n.input_number(int(value) if float(value).is_integer() else value)
         initial[key] = value
     return {"customer": customer, "result": result, "initial": initial}
+
+
+def _answer(result, labels) -> dict:
+    """A fit check's answer: the segment, what to do (the method's words), why, criteria."""
+    return {
+        "result": result,
+        "action": segment_action(result.segment),
+        "reason": result.reason_text(labels),
+        "rows": _rows(result, labels),
+    }
 
 
 def _rows(result, labels):

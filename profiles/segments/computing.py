@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from portfolio.frames.customers import customer_names
+from portfolio.frames.customers import customer_names, former_customers
 from portfolio.models import Dataset
 from profiles.models import SegmentSet, WorkshopStep
 from profiles.segments import preview, store
@@ -30,6 +30,13 @@ class Inputs:
     corrections: dict
     best_ids: tuple[int, ...] = ()
     today: dt.date | None = None  # a draft's "won in the last 12 months"
+    # Only the customers active on this date get a segment (the method's customers).
+    active_on: dt.date | None = None
+
+    @property
+    def former(self) -> int:
+        """The customers left out because they had left before `active_on`."""
+        return former_customers(self.dataset, self.active_on) if self.active_on else 0
 
     def fingerprint(self) -> str:
         try:
@@ -46,6 +53,9 @@ class Inputs:
             "dataset": [self.dataset.pk, self.dataset.revision],
             "best": sorted(self.best_ids),
             "today": self.today.isoformat() if self.today else None,
+            # Who counts changes only when an end date passes: the count of those who left
+            # says it without recomputing every day.
+            "former": self.former,
         }
         text = json.dumps(payload, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
@@ -54,7 +64,12 @@ class Inputs:
 def inputs_of(segment_set: SegmentSet) -> Inputs:
     """What the set's segments depend on now."""
     if segment_set.version_id is not None:
-        return Inputs(segment_set.dataset, segment_set.version.content, segment_set.corrections)
+        return Inputs(
+            segment_set.dataset,
+            segment_set.version.content,
+            segment_set.corrections,
+            active_on=timezone.localdate(),
+        )
     workshop = segment_set.workshop
     steps = dict(
         WorkshopStep.objects.filter(workshop=workshop, number__in=(3, 6)).values_list(
@@ -69,6 +84,7 @@ def inputs_of(segment_set: SegmentSet) -> Inputs:
         table_corrections(workshop),
         best_ids=best,
         today=timezone.localdate(),
+        active_on=timezone.localdate(),
     )
 
 
@@ -80,7 +96,9 @@ def compute(segment_set: SegmentSet, inputs: Inputs | None = None) -> SegmentSet
         return segment_set
     try:
         criteria = profile_criteria(inputs.content)
-        frame, segments = segments_of(inputs.dataset, inputs.content, inputs.corrections)
+        frame, segments = segments_of(
+            inputs.dataset, inputs.content, inputs.corrections, active_on=inputs.active_on
+        )
     except CriterionError as error:
         # A draft that cannot be read (the page says so); the rows stay as they were.
         SegmentSet.objects.filter(pk=segment_set.pk).update(failed=str(error), stored="")
@@ -95,6 +113,7 @@ def compute(segment_set: SegmentSet, inputs: Inputs | None = None) -> SegmentSet
             best_ids=inputs.best_ids,
             today=inputs.today or timezone.localdate(),
             names_of=lambda ids: customer_names(dataset, ids),
+            former=inputs.former,
         ).to_json()
     return store.store(
         segment_set,
@@ -102,4 +121,5 @@ def compute(segment_set: SegmentSet, inputs: Inputs | None = None) -> SegmentSet
         fingerprint=fingerprint,
         criteria_total=len(criteria),
         preview=figures,
+        former=inputs.former,
     )

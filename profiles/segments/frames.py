@@ -51,16 +51,24 @@ def table_corrections(workshop: Workshop | None) -> dict[str, dict[str, Any]]:
         for table in tables
     }
     rows = ProfileRow.objects.filter(workshop=workshop, table__in=tables, customer__isnull=False)
+    fields = ("table", "customer_id", "buyer", "values", "cell_versions")
     found: dict[str, dict[str, Any]] = {}
-    for row in rows.order_by("table", "pk").only("table", "customer_id", "values", "cell_versions"):
+    buyers: list[tuple[int, dict]] = []
+    for row in rows.order_by("table", "buyer", "pk").only(*fields):
         if row.customer_id not in chosen:
             continue
         keys = current[row.table]
-        values = found.setdefault(str(row.customer_id), {})
-        values.update({key: value for key, value in row.values.items() if key in keys})
+        kept = {key: value for key, value in row.values.items() if key in keys}
         for key, version in (row.cell_versions or {}).items():
             if version and key in keys and key not in row.values:
-                values[key] = None  # emptied by the team: unknown, whatever the list says
+                kept[key] = None  # emptied by the team: unknown, whatever the list says
+        if row.table == "buyer":
+            buyers.append((row.customer_id, kept))
+        else:
+            found.setdefault(str(row.customer_id), {}).update(kept)
+    # A customer's buyer is who decided (traits.deciders: more rows, one answer).
+    for customer, values in traits.deciders(buyers):
+        found.setdefault(str(customer), {}).update(values)
     return found
 
 

@@ -36,6 +36,7 @@ class Application:
     total: int
     recent_total: int | None  # customers won in the last 12 months; None without the column
     recent_do_or_die: int | None
+    former: int = 0  # customers who had left: no segment, not counted
 
     @property
     def recent_share(self) -> float | None:
@@ -49,7 +50,13 @@ class Application:
     @classmethod
     def from_json(cls, data: dict) -> Application:
         segments = [SegmentFigures(**item) for item in data["segments"]]
-        return cls(segments, data["total"], data["recent_total"], data["recent_do_or_die"])
+        return cls(
+            segments,
+            data["total"],
+            data["recent_total"],
+            data["recent_do_or_die"],
+            data.get("former", 0),
+        )
 
 
 def figures(
@@ -59,6 +66,7 @@ def figures(
     best_ids: Iterable[int],
     today: dt.date,
     names_of: Callable[[np.ndarray], pd.Series],
+    former: int = 0,
 ) -> Application:
     """Count per segment (one pass with bincount); `names_of(ids)` gives names by id."""
     codes = pd.Categorical(segments["segment"], categories=FIT_SEGMENTS).codes.astype(np.int64)
@@ -96,4 +104,4 @@ def figures(
         recent = (dates >= pd.Timestamp(today - dt.timedelta(days=365))).to_numpy()
         recent_total = int(recent.sum())
         recent_do_or_die = int((recent & (codes == FIT_SEGMENTS.index("do-or-die"))).sum())
-    return Application(result, total, recent_total, recent_do_or_die)
+    return Application(result, total, recent_total, recent_do_or_die, former)

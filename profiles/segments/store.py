@@ -67,6 +67,7 @@ def store(
     fingerprint: str,
     criteria_total: int,
     preview: dict | None = None,
+    former: int = 0,
 ) -> SegmentSet:
     """Replace the set's rows with `segments` (id, segment, reason, known) and its figures."""
     listed = segment_set.version_id is not None
@@ -102,6 +103,7 @@ def store(
         segment_set.stored = fingerprint
         segment_set.criteria_total = criteria_total
         segment_set.customers = len(segments)
+        segment_set.former = former
         segment_set.counts = {s: int(n) for s, n in zip(FIT_SEGMENTS, counts, strict=True)}
         segment_set.owners = owners
         segment_set.preview = preview or {}
@@ -112,6 +114,7 @@ def store(
                 "stored",
                 "criteria_total",
                 "customers",
+                "former",
                 "counts",
                 "owners",
                 "preview",

@@ -80,9 +80,14 @@ def profile_version_restore(*, version: ProfileVersion, user, note: str) -> Prof
 
 
 def profile_version_publish(
-    *, version: ProfileVersion, user, next_review_date: datetime.date | None = None
+    *,
+    version: ProfileVersion,
+    user,
+    next_review_date: datetime.date | None = None,
+    base_url: str = "",
 ) -> Publication:
-    """Make `version` the organisation's current profile; send `profile_published` on commit."""
+    """Make `version` the organisation's current profile; send `profile_published` on commit
+    (`base_url`: the app's address as the publisher saw it, for links in e-mails)."""
     organization = version.organization
     with transaction.atomic():
         Organization.objects.select_for_update().filter(pk=organization.pk).first()
@@ -105,7 +110,7 @@ def profile_version_publish(
         )
         transaction.on_commit(
             lambda: signals.profile_published.send(
-                sender=ProfileVersion, version=version, publication=publication
+                sender=ProfileVersion, version=version, publication=publication, base_url=base_url
             )
         )
     return publication

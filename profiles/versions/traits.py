@@ -11,6 +11,7 @@ The team's own columns live in the step's inputs: {"columns": [{"key", "label", 
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -41,6 +42,7 @@ class Column:
     customer_field: str | None = None  # prefilled from, and compared with, this Customer field
     help: Promise | str = ""
     custom: bool = False
+    in_profile: bool = True  # False: describes the table's rows, not the target (a buyer's part)
 
     @property
     def summary_kind(self) -> str:
@@ -122,8 +124,27 @@ COMPANY_COLUMNS: tuple[Column, ...] = (
     Column("growth_percent", _("Growth % a year"), "number"),
 )
 
+# A customer may have more than one buyer row: who decided and who signed can differ. Only those
+# who decided describe the target buyer (the method: the person who decided, not necessarily
+# the one who signed); an empty part counts as deciding.
+PARTS = (
+    ("decided", _("decided")),
+    ("decided_signed", _("decided and signed")),
+    ("signed", _("signed only")),
+    ("influenced", _("influenced only")),
+)
+DECIDING = ("decided", "decided_signed")
+
 BUYER_COLUMNS: tuple[Column, ...] = (
     Column("role", _("Role"), "text", help=_("The person who decided, not necessarily who signed")),
+    Column(
+        "part",
+        _("Part in the purchase"),
+        "choice",
+        PARTS,
+        help=_("Only those who decided count in the buyer profile"),
+        in_profile=False,
+    ),
     Column("job_title", _("Job title"), "text"),
     Column("ceo_distance", _("Distance from the CEO"), "choice", CEO_DISTANCE),
     Column(
@@ -157,7 +178,78 @@ BUYER_COLUMNS: tuple[Column, ...] = (
 )
 
 BUILT_IN = {"company": COMPANY_COLUMNS, "buyer": BUYER_COLUMNS}
+
+# Columns a customer list may carry under its own header (no customer field holds them): step 4
+# prefills them from there. Headers as value_columns.normalise compares them.
+PREFILL_HEADERS = {
+    "growth_percent": (
+        "growth percent",
+        "growth rate",
+        "growth",
+        "growth per year",
+        "annual growth",
+        "wachstum",
+        "wachstumsrate",
+        "wachstum pro jahr",
+        "tillvaxt",
+        "tillvaxttakt",
+        "arlig tillvaxt",
+        "增长率",
+        "年增长率",
+    ),
+    "market_position_note": (
+        "position in its market",
+        "market rank",
+        "market ranking",
+        "rank in market",
+        "marktrang",
+        "platzierung im markt",
+        "marknadsrang",
+        "市场排名",
+    ),
+    "market_position": ("market position", "marktposition", "marknadsposition", "市场地位"),
+}
+# Words lists use for the choices in our languages: a list's "Marktführer" is a leader.
+CHOICE_WORDS = {
+    "leader": ("marktfuhrer", "marktfuehrer", "marknadsledare", "ledare", "领导者", "领先者"),
+    "challenger": ("herausforderer", "utmanare", "挑战者"),
+    "newcomer": ("neuling", "neueinsteiger", "nykomling", "uppstickare", "新进入者", "新秀"),
+    "recession": ("rezession", "lagkonjunktur", "recession", "衰退"),
+    "stagnation": ("stagnation", "stillastaende", "停滞"),
+    "moderate": ("moderat", "massig", "matt", "适度", "温和"),
+    "hyper-growth": ("hyperwachstum", "hypertillvaxt", "hyper growth", "高速增长", "超高速增长"),
+}
 _BUILT_IN_LABELS = {column.key: column.label for column in (*COMPANY_COLUMNS, *BUYER_COLUMNS)}
+
+
+def deciders(rows) -> list[tuple[int, dict]]:
+    """Per customer, in the order the rows come, what the buyers who decided say: the buyer
+    profile counts each best customer once, from its deciders (a row without a part decided;
+    one who only signed or influenced is left out). `rows` are (customer id, values); where
+    several decided, a value they share is kept, different ones become a list (each counted
+    once for the customer), and a number is the first decider's."""
+    by_customer: dict[int, list[dict]] = {}
+    for customer, values in rows:
+        by_customer.setdefault(customer, []).append(values or {})
+    found = []
+    for customer, all_values in by_customer.items():
+        deciding = [v for v in all_values if v.get("part") in (None, "", *DECIDING)]
+        if len(deciding) <= 1:
+            found.append((customer, dict(deciding[0]) if deciding else {}))
+            continue
+        merged: dict[str, Any] = {}
+        for key in dict.fromkeys(k for values in deciding for k in values):
+            said = [v[key] for v in deciding if v.get(key) not in (None, "", [])]
+            if not said:
+                continue
+            if all(isinstance(x, int | float) and not isinstance(x, bool) for x in said):
+                merged[key] = said[0]
+                continue
+            flat = [x for item in said for x in (item if isinstance(item, list) else [item])]
+            distinct = list(dict.fromkeys(flat))
+            merged[key] = distinct[0] if len(distinct) == 1 and key != "drivers" else distinct
+        found.append((customer, merged))
+    return found
 
 
 def trait_label(key: str, saved: str) -> str:
@@ -236,6 +328,7 @@ def clean_value(col: Column, raw: Any) -> Any:
                 key
                 for key, label in col.choices
                 if text.casefold() in (key.casefold(), str(label).casefold())
+                or _plain_word(text) in CHOICE_WORDS.get(key, ())
             ),
             None,
         )
@@ -243,6 +336,13 @@ def clean_value(col: Column, raw: Any) -> Any:
             raise ValidationError(_("Choose from the list."))
         return match
     return text[:MAX_TEXT]
+
+
+def _plain_word(text: str) -> str:
+    """A word as CHOICE_WORDS spells it: casefolded, without accents, hyphens as spaces."""
+    folded = unicodedata.normalize("NFKD", text.casefold().replace("ß", "ss"))
+    folded = "".join(char for char in folded if not unicodedata.combining(char))
+    return " ".join(folded.replace("-", " ").replace("_", " ").split())
 
 
 def pasted_value(col: Column, text: str) -> Any:

@@ -78,6 +78,7 @@ def profile_version_publish(request: MemberRequest, number: int):
                 version=version,
                 user=request.user,
                 next_review_date=form.cleaned_data["next_review_date"],
+                base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

@@ -18,17 +18,23 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from icp_site import l10n
-from portfolio.analysis import GOALS
+from portfolio.charts.common import group_labels
 from portfolio.frames.customers import column_label
-from profiles.workshop import history, results, services, steps
+from profiles.models import WorkshopStep
+from profiles.workshop import history, picking, results, services, steps
 from profiles.workshop.forms import Step1Form, Step2Form, Step3Form
 from profiles.workshop.pages import live_context, progress
 
 # The inputs people edit in each step, and the names of their form fields.
 FIELD_NAMES: dict[int, dict[str, tuple[str, ...]]] = {
-    1: {"metric": ("metric",), "preset": ("preset",), "thresholds": ("small_max", "medium_max")},
+    1: {
+        "metric": ("metric",),
+        "preset": ("preset",),
+        "thresholds": ("small_max", "medium_max"),
+        "include_former": ("include_former",),
+    },
     2: {"main_group": ("main_group",), "focus": ("focus",), "reason": ("reason",)},
-    3: {"goal": ("goal",), "n_mode": ("n_mode",), "n": ("n",)},
+    3: {"stage": ("stage",), "goal": ("goal",), "n_mode": ("n_mode",), "n": ("n",)},
 }
 KEY_OF_NAME = {
     name: key for keys in FIELD_NAMES.values() for key, names in keys.items() for name in names
@@ -42,7 +48,7 @@ class Field:
     """One input of a step as the page shows it."""
 
     key: str
-    kind: str  # "select" | "thresholds" | "number" | "textarea"
+    kind: str  # "select" | "thresholds" | "number" | "textarea" | "checkbox"
     label: str
     shown: Any  # the value in the input: a choice key, text, or [low, high]
     version: int
@@ -72,6 +78,8 @@ class Field:
         """The value as words, for a conflict notice."""
         if self.kind == "thresholds":
             return f"{self.low} / {self.high}"
+        if self.kind == "checkbox":
+            return _("yes") if self.shown else _("no")
         if self.kind == "select":
             return str(dict(self.choices).get(self.shown, self.shown or "—"))
         return self.text or _("(empty)")
@@ -92,7 +100,7 @@ def step_result(workshop, number: int, data):
         return results.step1(data, inputs)
     if number == 2:
         return results.step2(data, step1, inputs)
-    return results.step3(data, step1, _main_group(workshop, data), inputs)
+    return picking.step3(data, step1, _main_group(workshop, data), inputs)
 
 
 def _form_class(number: int):
@@ -120,6 +128,8 @@ def fields(step, inputs: dict, data, result, *, shown: dict | None = None) -> di
             made[key] = Field(kind="number", label=_("Another number"), **common)
         elif key == "reason":
             made[key] = Field(kind="textarea", label=str(form.base_fields[key].label), **common)
+        elif key == "include_former":
+            made[key] = Field(kind="checkbox", label=str(form.base_fields[key].label), **common)
         else:
             choices = data.metrics if key == "metric" else list(form.base_fields[key].choices)
             if key == "main_group":
@@ -154,9 +164,50 @@ def context(request, workshop, step, data, *, made=None, **extra) -> dict:
         "previous_number": step.number - 1 if step.number > 1 else None,
         "next_number": step.number + 1 if step.number + 1 in steps.STEP_PAGES else None,
         "metric_label": column_label(step1["metric"]),
+        "former": data.former,
+        "include_former": bool(step1.get("include_former")),
+        **_what_follows(workshop, step.number, data, inputs, result),
         **live_context(request, workshop, step.number),
         **extra,
     }
+
+
+def cannot_go_on(workshop, number: int) -> str:
+    """Why the team cannot go on to the next step yet ("" when it can): step 3 without a
+    single best customer leaves steps 4-5 nothing to describe."""
+    if number != 3:
+        return ""
+    saved = WorkshopStep.objects.filter(workshop=workshop, number=3).values_list(
+        "inputs", flat=True
+    )
+    if (saved.first() or {}).get("selection"):
+        return ""
+    return _(
+        "No best customer is picked yet, so steps 4 and 5 would have nobody to describe. "
+        "Choose where the company is and the goal, or add customers by hand."
+    )
+
+
+def _what_follows(workshop, number: int, data, inputs: dict, result) -> dict:
+    """How this step's saved result reaches the next: step 2's stream is step 3's pool (a
+    change says what it does to the best customers), step 3 says who would leave or join."""
+    if number == 2:
+        step3 = services.saved_inputs(workshop, 3, data)
+        pool = step3.get("pool") or ""
+        picked = len(step3.get("selection") or [])
+        if picked and pool and result.chosen and pool != result.chosen:
+            labels = group_labels()
+            return {
+                "pool_change": {
+                    "picked": picked,
+                    "before": labels.get(pool, pool),
+                    "after": labels.get(result.chosen, result.chosen),
+                }
+            }
+        return {}
+    if number == 3 and workshop.dataset is not None:
+        return {"selection_change": picking.selection_change(workshop.dataset, inputs, result)}
+    return {}
 
 
 # --------------------------------------------------------------------------- saving
@@ -248,8 +299,7 @@ def _step3_operation(form, workshop, data, changes: dict):
     def find(text):
         if main_group is None:
             return None
-        criterion = GOALS[form.cleaned_data["goal"]][0]
-        return results.find_customer(data.group(step1, main_group, criterion), text)
+        return picking.find_customer(data.group(step1, main_group, "revenue"), text)
 
     def operation(previous: dict) -> dict:
         made = form.corrections(previous, find_customer=find)

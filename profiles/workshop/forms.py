@@ -51,6 +51,9 @@ class Step1Form(StepForm):
     preset = forms.ChoiceField(label=_("Limits"), choices=PRESET_CHOICES)
     small_max = LocalFloatField(label=_("Small up to"))
     medium_max = LocalFloatField(label=_("Medium up to"))
+    include_former = forms.BooleanField(
+        label=_("Count former customers too (in steps 1 and 2 only)"), required=False
+    )
 
     def __init__(self, *args, metrics, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,6 +65,7 @@ class Step1Form(StepForm):
             "metric": data["metric"],
             "preset": data["preset"],
             "thresholds": [data["small_max"], data["medium_max"]],
+            "include_former": bool(data.get("include_former")),
         }
 
 
@@ -92,14 +96,23 @@ class Step2Form(StepForm):
         return {key: self.cleaned_data[key] for key in ("main_group", "focus", "reason")}
 
 
+STAGE_CHOICES = [
+    ("", _("— choose first —")),
+    ("early", _("Early stage, aiming at growth")),
+    ("grown", _("Grown, but not yet profitable")),
+    ("brand", _("A new brand building loyalty")),
+    ("other", _("Another situation: we choose the goal")),
+]
 GOAL_CHOICES = [
-    ("growth", _("Growth: the shortest sales cycle")),
+    ("", _("— follows the stage —")),
+    ("growth", _("Growth: the customers closed fastest (shortest sales cycle)")),
     ("profitability", _("Profitability: the highest margin")),
     ("loyalty", _("Loyalty: the longest customer lifetime")),
+    ("value_score", _("Value score: the organisation's scoring model")),
     ("revenue", _("Revenue: the highest revenue")),
 ]
 N_CHOICES = [
-    ("default", _("Suggested for the group's size")),
+    ("default", _("Proposed for the portfolio's size")),
     ("10", "10"),
     ("20", "20"),
     ("50", "50"),
@@ -109,7 +122,10 @@ N_CHOICES = [
 
 
 class Step3Form(StepForm):
-    goal = forms.ChoiceField(label=_("Goal"), choices=GOAL_CHOICES)
+    stage = forms.ChoiceField(
+        label=_("Where is the company now?"), choices=STAGE_CHOICES, required=False
+    )
+    goal = forms.ChoiceField(label=_("Goal"), choices=GOAL_CHOICES, required=False)
     n_mode = forms.ChoiceField(label=_("How many"), choices=N_CHOICES)
     n = LocalIntegerField(label=_("Number"), min_value=1, max_value=MAX_N, required=False)
     exclude = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -127,7 +143,12 @@ class Step3Form(StepForm):
         n = data.get("n")
         if data["n_mode"] == "custom" and n is None and "n" not in self.errors:
             self.add_error("n", _("Enter how many customers to take."))
-        return {"goal": data["goal"], "n_mode": data["n_mode"], "n": n}
+        return {
+            "stage": data.get("stage") or "",
+            "goal": data.get("goal") or "",
+            "n_mode": data["n_mode"],
+            "n": n,
+        }
 
     def corrections(self, previous: dict, *, find_customer) -> dict:
         """The excluded and added customers after the exclusion, addition or restore asked."""
@@ -143,7 +164,13 @@ class Step3Form(StepForm):
         if data.get("include"):
             found = find_customer(data["include"])
             if found is None:
-                self.add_error("include", _("No customer of this group has that name or id."))
+                self.add_error(
+                    "include",
+                    _(
+                        "No active customer of the main stream has that name or id (a former "
+                        "customer cannot be a best customer)."
+                    ),
+                )
             else:
                 excluded.pop(str(found), None)
                 included[str(found)] = data["reason"]

@@ -25,6 +25,8 @@ MAX_VALUE_TEXT = 40
 # The inputs of steps 1-5 people change, by name as the pages label them.
 STEP_INPUT_LABELS = {
     "metric": gettext_lazy("Size measure"),
+    "include_former": gettext_lazy("Count former customers too (in steps 1 and 2 only)"),
+    "stage": gettext_lazy("Where is the company now?"),
     "preset": gettext_lazy("Limits"),
     "thresholds": gettext_lazy("Limits"),
     "main_group": gettext_lazy("Main revenue stream"),
@@ -42,6 +44,7 @@ _CHOICES = {
     "main_group": dict(forms.GROUP_CHOICES),
     "focus": dict(forms.FOCUS_CHOICES),
     "goal": dict(forms.GOAL_CHOICES),
+    "stage": dict(forms.STAGE_CHOICES),
     "n_mode": dict(forms.N_CHOICES),
 }
 SEGMENT_LABELS = {
@@ -93,6 +96,8 @@ def _short(text: str) -> str:
 def _step_value(key: str, value: Any) -> str:
     if value in (None, "", [], {}):
         return _("(empty)")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
     if key in _CHOICES:
         return str(_CHOICES[key].get(value, value))
     if key in ("excluded", "included") and isinstance(value, dict):
@@ -114,6 +119,10 @@ def _what(field: str, context: dict) -> tuple[str, Any]:
     if kind == "step":
         key = rest.partition(":")[2]
         return str(STEP_INPUT_LABELS.get(key, key)), lambda value: _step_value(key, value)
+    if kind == "buyer":
+        what = _("a buyer of %(customer)s") % {"customer": context.get("customer", "?")}
+        present = _("a further buyer")
+        return what, lambda value: present if value else _("(none)")
     if kind == "cell":
         column_key = rest.partition(":")[2]
         table = context.get("table", "company")
@@ -168,6 +177,16 @@ def describe(change: WorkshopChange | dict) -> str:
         return _("%(step)s · %(count)s cells pasted") % {"step": step, "count": len(fields)}
     if context.get("action") == "rebuild":
         return _("%(step)s · the draft filled in from steps 4 and 5") % {"step": step}
+    if context.get("action") == "buyer_added":
+        return _("%(step)s · another buyer of %(customer)s") % {
+            "step": step,
+            "customer": context.get("customer", "?"),
+        }
+    if context.get("action") == "buyer_removed":
+        return _("%(step)s · a further buyer of %(customer)s removed") % {
+            "step": step,
+            "customer": context.get("customer", "?"),
+        }
     if not fields:
         return step
     what, show = _what(fields[0]["field"], context)

@@ -16,7 +16,7 @@ from icp_site.models import Membership
 from portfolio.analysis import SelectionError, ThresholdError
 from portfolio.models import Dataset
 from profiles.models import Workshop, WorkshopStep
-from profiles.workshop import history, results, steps
+from profiles.workshop import history, picking, results, steps
 
 PRESETS_FROM_DATA = ("method", "thirds", "cumulative")
 
@@ -166,7 +166,7 @@ def workshop_step_fields_save(
 
 
 # Inputs the server derives from the others: not undone by themselves, re-derived instead.
-DERIVED = ("selection", "overridden")
+DERIVED = ("selection", "overridden", "pool")
 
 
 def _write(current: WorkshopStep, inputs: dict, *, user, workshop, data) -> list[str]:
@@ -219,9 +219,11 @@ def _prepare(number: int, previous: dict, inputs: dict, workshop, data) -> dict:
     if number == 1:
         preset, metric = inputs.get("preset"), inputs.get("metric")
         switched = preset != previous.get("preset") or metric != previous.get("metric")
+        former = bool(inputs.get("include_former"))
+        switched = switched or former != bool(previous.get("include_former"))
         if switched and preset in PRESETS_FROM_DATA and metric in data.metric_keys:
             try:
-                inputs["thresholds"] = results.preset_thresholds(data, metric, preset)
+                inputs["thresholds"] = results.preset_thresholds(data, metric, preset, former)
             except ThresholdError as error:
                 message = _(
                     "This preset cannot split this column into three groups (it needs at least "
@@ -234,6 +236,14 @@ def _prepare(number: int, previous: dict, inputs: dict, workshop, data) -> dict:
         proposal = results.proposed_group(data, saved_inputs(workshop, 1, data))
         inputs["main_group"] = inputs.get("main_group") or proposal or ""
         inputs["overridden"] = bool(proposal) and inputs["main_group"] != proposal
+    if number == 3:
+        # The stage comes first and proposes the method's goal; another goal stays selectable.
+        stage, goal = inputs.get("stage") or "", inputs.get("goal") or ""
+        proposed = steps.STAGE_GOALS.get(stage, "")
+        stage_changed = stage != (previous.get("stage") or "")
+        goal_changed = goal != (previous.get("goal") or "")
+        if proposed and (not goal or (stage_changed and not goal_changed)):
+            inputs["goal"] = proposed
     return inputs
 
 
@@ -248,9 +258,9 @@ def _complete(number: int, inputs: dict, workshop, data) -> tuple[dict, bool]:
         step1 = saved_inputs(workshop, 1, data)
         main_group = step2["main_group"] or results.proposed_group(data, step1)
         try:
-            result = results.step3(data, step1, main_group, inputs)
+            result = picking.step3(data, step1, main_group, inputs)
         except SelectionError as error:
             raise ValidationError({"included": str(error)}) from error
-        inputs = {**inputs, "selection": result.selection_ids}
+        inputs = {**inputs, "selection": result.selection_ids, "pool": main_group or ""}
         return inputs, bool(inputs["selection"])
     return inputs, number == 1

@@ -42,7 +42,7 @@ STEPS: tuple[Step, ...] = (
             "consultancy. You choose the two limits; many call the groups A, B and C."
         ),
         depends_on=(),
-        outputs=("metric", "thresholds"),
+        outputs=("metric", "thresholds", "include_former"),
         has_page=True,
     ),
     Step(
@@ -137,6 +137,13 @@ def outputs_changed(number: int, old: dict, new: dict) -> bool:
 PRESETS = ("method", "thirds", "cumulative", "custom")
 FOCUSES = ("profit", "speed", "loyalty")
 N_MODES = ("default", "10", "20", "50", "custom", "pareto")
+# Step 3 asks where the company is first and proposes the goal the method gives that stage.
+STAGE_GOALS = {
+    "early": "growth",  # early stage, aiming at growth: the deals closed fastest
+    "grown": "profitability",  # grown but not yet profitable: the highest margin
+    "brand": "loyalty",  # a new brand building loyalty: the longest lifetime
+    "other": "",  # another situation: the team chooses the goal
+}
 MAX_N = 10_000
 MAX_REASON = 500
 
@@ -144,10 +151,16 @@ MAX_REASON = 500
 def default_inputs(number: int, *, metric: str = "seats") -> dict:
     """The inputs of a step nobody has saved yet."""
     return {
-        1: lambda: {"metric": metric, "thresholds": [5, 20], "preset": "method"},
+        1: lambda: {
+            "metric": metric,
+            "thresholds": [5, 20],
+            "preset": "method",
+            "include_former": False,
+        },
         2: lambda: {"main_group": "", "overridden": False, "reason": "", "focus": ""},
         3: lambda: {
-            "goal": "revenue",
+            "stage": "",
+            "goal": "",
             "n_mode": "default",
             "n": None,
             "excluded": {},
@@ -197,7 +210,12 @@ def _clean_step1(inputs: dict, *, metrics: tuple[str, ...]) -> dict:
             ) % {"t1": f"{t1:g}", "t2": f"{t2:g}"}
     if errors:
         raise ValidationError(errors)
-    return {"metric": metric, "thresholds": [_number(t1), _number(t2)], "preset": preset}
+    return {
+        "metric": metric,
+        "thresholds": [_number(t1), _number(t2)],
+        "preset": preset,
+        "include_former": bool(inputs.get("include_former")),
+    }
 
 
 def _number(value: float) -> int | float:
@@ -223,8 +241,11 @@ def _clean_step2(inputs: dict, **_unused) -> dict:
 
 def _clean_step3(inputs: dict, **_unused) -> dict:
     errors = {}
-    goal = inputs.get("goal")
-    if goal not in GOALS:
+    stage = inputs.get("stage") or ""
+    if stage and stage not in STAGE_GOALS:
+        errors["stage"] = _("Choose one of the stages.")
+    goal = inputs.get("goal") or ""
+    if goal and goal not in GOALS:
         errors["goal"] = _("Choose one of the goals.")
     n_mode = inputs.get("n_mode", "default")
     if n_mode not in N_MODES:
@@ -246,7 +267,8 @@ def _clean_step3(inputs: dict, **_unused) -> dict:
         errors["selection"] = _("The selection must be a list of customer numbers.")
     if errors:
         raise ValidationError(errors)
-    return {
+    cleaned = {
+        "stage": stage,
         "goal": goal,
         "n_mode": n_mode,
         "n": n,
@@ -254,6 +276,9 @@ def _clean_step3(inputs: dict, **_unused) -> dict:
         "included": included,
         "selection": list(selection),
     }
+    if "pool" in inputs:  # derived: the main stream the selection was picked from
+        cleaned["pool"] = str(inputs.get("pool") or "")
+    return cleaned
 
 
 def _reasons(value, field: str, errors: dict) -> dict[str, str]:

@@ -19,6 +19,7 @@ from profiles.workshop import history, results, services, steps
 from profiles.workshop.draft import build as draft
 from profiles.workshop.draft import fields
 from profiles.workshop.draft import services as draft_services
+from profiles.workshop.tables import buyers
 from profiles.workshop.tables import services as table_services
 
 
@@ -77,6 +78,9 @@ def _current(workshop, field_id: str):
         if row is None:
             raise ChangedSince(field_id)
         return row.values.get(column)
+    if kind == "buyer":
+        row = ProfileRow.objects.filter(workshop=workshop, pk=int(rest)).first()
+        return None if row is None else buyers.row_key(row)
     content = {**empty_content(), **_step(workshop, 6).inputs}
     if rest == draft_services.CONTENT:
         return draft_services.draft_body(_step(workshop, 6))
@@ -107,6 +111,14 @@ def _put_back(workshop, change: WorkshopChange, user) -> None:
                 inputs=inputs,
                 record=False,
             )
+        elif kind == "buyer":
+            row = ProfileRow.objects.filter(workshop=workshop, pk=int(rest)).first()
+            if item["before"] is None and row is not None:
+                buyers.profile_buyer_remove(row=row, user=user, record=False)
+            elif item["before"] is not None and row is None:
+                buyers.profile_buyer_restore(
+                    workshop=workshop, pk=int(rest), state=item["before"], user=user
+                )
         elif rest == draft_services.CONTENT:
             draft_services.workshop_draft_content_set(
                 step=_step(workshop, 6), user=user, body=item["before"]

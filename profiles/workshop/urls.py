@@ -39,6 +39,12 @@ urlpatterns = [
         table_views.profile_table_column_remove,
         name="profile_table_column_remove",
     ),
+    path("<int:pk>/buyers/", table_views.profile_buyer_add, name="profile_buyer_add"),
+    path(
+        "<int:pk>/buyers/<int:row>/remove/",
+        table_views.profile_buyer_remove,
+        name="profile_buyer_remove",
+    ),
     path(
         "<int:pk>/table/<str:table>/done/",
         table_views.workshop_table_done,

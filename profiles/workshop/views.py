@@ -111,14 +111,19 @@ def workshop_step_save(request: MemberRequest, pk: int, number: int):
             outcome = form_steps.save(request, workshop, step, data, form, outcome.posted)
         except ValidationError as error:
             form_steps.add_errors(form, error)
+    blocked = ""
     if not form.errors and not outcome.conflicts and not outcome.taken:
-        if "next" in request.POST and number + 1 in steps.STEP_PAGES:
+        going_on = "next" in request.POST and number + 1 in steps.STEP_PAGES
+        blocked = form_steps.cannot_go_on(workshop, number) if going_on else ""
+        if going_on and not blocked:
             url = reverse("workshop_step", args=[workshop.pk, number + 1])
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-        if not request.htmx:
+        if not request.htmx and not blocked:
             return redirect("workshop_step", pk=workshop.pk, number=number)
     step.refresh_from_db()
-    context = form_steps.context(request, workshop, step, data, form=form, oob=True)
+    context = form_steps.context(
+        request, workshop, step, data, form=form, oob=True, blocked=blocked
+    )
     if form.errors and not request.htmx:
         # The page again with what the person typed (in the browser it is still there).
         context["fields"] = form_steps.fields(
@@ -131,7 +136,7 @@ def workshop_step_save(request: MemberRequest, pk: int, number: int):
     if request.htmx:
         response = render(request, f"profiles/step{number}.html#results", context)
     else:
-        status = 400 if form.errors else 409
+        status = 400 if form.errors or blocked else 409
         response = render(request, f"profiles/step{number}.html", context, status=status)
     if outcome.conflicts:
         response["HX-Trigger"] = "field-conflict"

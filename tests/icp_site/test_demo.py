@@ -35,6 +35,21 @@ def test_demo_data_is_created_once(settings):
     assert Customer.objects.filter(organization=org).count() == 400
 
 
+def test_demo_profile_says_ten_people_or_fewer_as_the_method_does(settings):
+    from profiles.models import ProfileVersion
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    org = Organization.objects.get(slug="demo")
+    content = ProfileVersion.objects.current(org).content
+    [small] = [
+        c for c in content["criteria"] if c["attribute"] == "employees" and c["segment"] == "do-not"
+    ]
+    # A company of exactly ten is too small too: "10 or fewer", not "less than 10".
+    assert (small["operator"], small["value"]) == ("lte", 10)
+    assert "ten people or fewer" in content["notes"]["do-not"]
+
+
 def test_demo_logins_work(settings, client):
     settings.DEBUG = True
     call_command("seed_demo")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from icp_site.models import Invitation, Role
 from portfolio.models import ScoringModel
 from profiles.models import ReminderDelivery, ReviewReminder, SegmentExport, SegmentSet
+from profiles.workshop.tables import buyers
 from profiles.workshop.tables import services as table_services
 from tests.factories import (
     ApiTokenFactory,
@@ -122,6 +123,8 @@ OBJECT_KWARGS = {
     },
     "workshop_undo": lambda team: {"pk": WorkshopFactory(organization=team.organization).pk},
     "profile_cell": lambda team: _cell(team),
+    "profile_buyer_add": lambda team: {"pk": WorkshopFactory(organization=team.organization).pk},
+    "profile_buyer_remove": lambda team: _further_buyer(team),
     "profile_table_paste": lambda team: {
         "pk": WorkshopFactory(organization=team.organization).pk,
         "table": "company",
@@ -169,6 +172,17 @@ def _cell(team):
     workshop = workshop_with_best_customers(team.organization)
     row = table_services.profile_rows_sync(workshop=workshop, table="company")[0]
     return {"pk": workshop.pk, "table": "company", "row": row.pk, "column": "industry"}
+
+
+def _further_buyer(team):
+    from tests.profiles.tables_helpers import workshop_with_best_customers
+
+    workshop = workshop_with_best_customers(team.organization)
+    first = table_services.profile_rows_sync(workshop=workshop, table="buyer")[0]
+    row = buyers.profile_buyer_add(
+        workshop=workshop, customer_id=first.customer_id, user=team.leader.user
+    )
+    return {"pk": workshop.pk, "row": row.pk}
 
 
 def _export(team):

@@ -81,8 +81,8 @@ def draft_from_tables(summaries: dict[str, list[summaries.Summary]], *, by: str,
     for source, items in summaries.items():
         for summary in items:
             value = suggested_value(summary)
-            if value is None:
-                continue
+            if value is None or not summary.column.in_profile:
+                continue  # a buyer's part in the purchase says who counts, not who to target
             col = summary.column
             trait = {
                 "key": col.key,

@@ -76,8 +76,13 @@ def table_rows(workshop: Workshop) -> list[tuple[int, dict]]:
     # Rows of customers no longer selected are kept for going back: filtered here, not with
     # an IN list as long as the selection.
     chosen = set(chosen)
-    found = rows.order_by("table", "customer_id").values_list("customer_id", "values")
-    return [(customer, values) for customer, values in found if customer in chosen]
+    found = rows.order_by("table", "customer_id", "buyer").values_list(
+        "table", "customer_id", "values"
+    )
+    company = [(c, values) for table, c, values in found if table == "company" and c in chosen]
+    buyers = [(c, values) for table, c, values in found if table == "buyer" and c in chosen]
+    # A customer's buyer is who decided (traits.deciders: more rows, one answer).
+    return company + traits.deciders(buyers)
 
 
 def corrected(frame: pd.DataFrame, rows: Iterable[tuple[int, dict]]) -> pd.DataFrame:

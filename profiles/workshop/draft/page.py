@@ -190,7 +190,9 @@ def context(request, workshop, step, *, state=None, evidence=None) -> dict:
         }
         for segment in SEGMENTS
     ]
-    attributes = [(s.column.key, str(s.column.label)) for s in evidence.by_key.values()]
+    attributes = [
+        (s.column.key, str(s.column.label)) for s in evidence.by_key.values() if s.column.in_profile
+    ]
     known = {key for key, _label in attributes}
     attributes += [(f, f) for f in ("revenue", "seats", "owner", "contract_type") if f not in known]
     can_edit = request.membership.can_edit

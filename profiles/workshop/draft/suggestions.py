@@ -145,7 +145,7 @@ def for_workshop(workshop: Workshop) -> Suggestions | None:
         started = time.perf_counter()
         frame = frames.workshop_frame(workshop, rows)
         step3 = WorkshopStep.objects.get(workshop=workshop, number=3).inputs
-        column, ascending = goal_of(step3.get("goal", "revenue"))
+        column, ascending = goal_of(step3.get("goal") or "revenue")
         best = frame["id"].isin(set(chosen)).to_numpy()
         columns = attributes(frame, workshop.dataset)
         found = suggest(

@@ -90,6 +90,8 @@ def column_summaries(workshop, table, rows, cols) -> list[summaries.Summary]:
     portfolio's side of each column is counted once per customer list. (The dataset's
     revision: re-aggregating an order list changes the customers' figures.)"""
     revision = workshop.dataset.revision if workshop.dataset else None
+    if table == "buyer":  # each best customer once, from those who decided
+        rows = [Decided(values) for _customer, values in traits.deciders(_pairs(rows))]
     found = []
     for col in cols:
         values = json.dumps([row.values.get(col.key) for row in rows], sort_keys=True)
@@ -100,7 +102,14 @@ def column_summaries(workshop, table, rows, cols) -> list[summaries.Summary]:
             tally = None
             if col.customer_field and workshop.dataset is not None:
                 tally = _TALLIES.get_or_set(
-                    (workshop.dataset_id, revision, col.key, col.customer_field, col.kind),
+                    (
+                        workshop.dataset_id,
+                        revision,
+                        data.today(),
+                        col.key,
+                        col.customer_field,
+                        col.kind,
+                    ),
                     lambda: _tally(workshop.dataset, col),
                 )
             return summaries.summarise_one(rows, col, tally)
@@ -109,8 +118,22 @@ def column_summaries(workshop, table, rows, cols) -> list[summaries.Summary]:
     return found
 
 
+class Decided:
+    """A best customer's buyers who decided, merged into one row (traits.deciders)."""
+
+    def __init__(self, values: dict):
+        self.values = values
+
+
+def _pairs(rows):
+    return [(row.customer_id, row.values) for row in rows]
+
+
 def _tally(dataset, col):
-    population = data.population_frame(dataset, {col.key: col.customer_field})
+    # The lift compares with the customers: the active ones, as every analysis does.
+    population = data.population_frame(
+        dataset, {col.key: col.customer_field}, active_on=data.today()
+    )
     if col.key not in population.columns:
         return None
     return summaries.tally_population(population[col.key], col.summary_kind)

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portfolio.frames.value_columns import normalise
 from portfolio.models import Customer
 from profiles.models import ProfileRow, Workshop, WorkshopStep
 from profiles.versions import traits
@@ -58,17 +59,27 @@ def selection(workshop: Workshop) -> list[int]:
     return list((inputs or {}).get("selection", []))
 
 
+def _in_selection_order(rows, chosen: list[int]) -> list[ProfileRow]:
+    """The rows of the chosen customers in the selection's order, a customer's buyers after
+    its first row; each row's position is its place on the page."""
+    by_customer: dict[int, list[ProfileRow]] = {}
+    for row in rows:
+        by_customer.setdefault(row.customer_id, []).append(row)
+    ordered = [
+        row
+        for pk in chosen
+        for row in sorted(by_customer.get(pk, ()), key=lambda row: (row.buyer, row.pk))
+    ]
+    for index, row in enumerate(ordered):
+        row.position = index
+    return ordered
+
+
 def selected_rows(*, workshop: Workshop, table: str, chosen=None) -> list[ProfileRow]:
     """The rows of the current best customers in their order, as they are (nothing made)."""
     chosen = selection(workshop) if chosen is None else chosen
-    found = {
-        row.customer_id: row
-        for row in ProfileRow.objects.filter(workshop=workshop, table=table, customer__in=chosen)
-    }
-    rows = [found[pk] for pk in chosen if pk in found]
-    for index, row in enumerate(rows):
-        row.position = index
-    return rows
+    rows = ProfileRow.objects.filter(workshop=workshop, table=table, customer__in=chosen)
+    return _in_selection_order(rows, chosen)
 
 
 def profile_rows_sync(*, workshop: Workshop, table: str) -> list[ProfileRow]:
@@ -78,9 +89,11 @@ def profile_rows_sync(*, workshop: Workshop, table: str) -> list[ProfileRow]:
     if table not in traits.TABLES:
         raise ValueError(f"Unknown table {table!r}")
     chosen = selection(workshop)
-    existing = {
-        row.customer_id: row for row in ProfileRow.objects.filter(workshop=workshop, table=table)
-    }
+    existing = set(
+        ProfileRow.objects.filter(workshop=workshop, table=table, buyer=0).values_list(
+            "customer_id", flat=True
+        )
+    )
     missing = [pk for pk in chosen if pk not in existing]
     if missing and workshop.dataset_id:
         customers = Customer.objects.in_dataset(workshop.dataset).filter(pk__in=missing)
@@ -101,22 +114,24 @@ def profile_rows_sync(*, workshop: Workshop, table: str) -> list[ProfileRow]:
                 # Two participants opening the page at once: the constraint keeps one row each.
                 ProfileRow.objects.bulk_create(new, ignore_conflicts=True)
                 _touch(workshop.pk)
-            existing = {
-                row.customer_id: row
-                for row in ProfileRow.objects.filter(workshop=workshop, table=table)
-            }
-    rows = [existing[pk] for pk in chosen if pk in existing]
-    for index, row in enumerate(rows):
-        row.position = index
-    return rows
+    rows = ProfileRow.objects.filter(workshop=workshop, table=table, customer__in=chosen)
+    return _in_selection_order(rows, chosen)
 
 
 def _prefill(table: str, customer: Customer) -> dict:
+    """A best customer's row as the customer list knows it: the customer fields, and the
+    list's own columns where one carries a trait under its header (growth % a year, a market
+    position in words of any of our languages)."""
     values = {}
+    own = {normalise(header): value for header, value in (customer.extra or {}).items()}
     for col in traits.BUILT_IN[table]:
         raw = getattr(customer, col.customer_field) if col.customer_field else None
         if raw in (None, ""):
             raw = (customer.extra or {}).get(col.key)
+        for header in traits.PREFILL_HEADERS.get(col.key, ()):
+            if raw not in (None, ""):
+                break
+            raw = own.get(header)
         value = traits.prefill_value(col, raw)
         if value is not None:
             values[col.key] = value

@@ -17,6 +17,7 @@ from icp_site.access import MemberRequest, leader_required
 from profiles.models import ProfileRow, Workshop
 from profiles.versions import traits
 from profiles.workshop.pages import workshop_of
+from profiles.workshop.tables import buyers
 from profiles.workshop.tables import services as table_services
 from profiles.workshop.tables.page import (
     TEMPLATE,
@@ -224,3 +225,37 @@ def workshop_table_done(request: MemberRequest, pk: int, table: str):
     if action == "reopen":
         return redirect("workshop_step", pk=workshop.pk, number=number)
     return redirect("workshop_step", pk=workshop.pk, number=number + 1)
+
+
+# --------------------------------------------------------------------------- more buyers
+
+
+@require_POST
+@leader_required
+def profile_buyer_add(request: MemberRequest, pk: int):
+    """Another buyer of a best customer (step 5): who decided and who signed can differ."""
+    workshop = workshop_of(request, pk)
+    try:
+        customer = int(request.POST.get("customer", ""))
+        buyers.profile_buyer_add(workshop=workshop, customer_id=customer, user=request.user)
+    except ValueError:
+        messages.error(request, _("Choose a best customer."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("A row for another buyer was added: say their part."))
+    return redirect("workshop_step", pk=workshop.pk, number=5)
+
+
+@require_POST
+@leader_required
+def profile_buyer_remove(request: MemberRequest, pk: int, row: int):
+    workshop = workshop_of(request, pk)
+    found = _row(workshop, "buyer", row)
+    try:
+        buyers.profile_buyer_remove(row=found, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The further buyer was removed."))
+    return redirect("workshop_step", pk=workshop.pk, number=5)

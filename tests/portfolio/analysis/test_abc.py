@@ -88,8 +88,8 @@ def test_the_customer_crossing_the_limit_from_just_below_is_a():
 
 
 def test_the_result_table_is_indexed_by_class_with_exactly_these_columns():
-    frame = pd.DataFrame({"id": [1, 2, 3, 4], "revenue": [90.0, 4.0, 3.0, 3.0]})
-    result = abc_classes(frame)
+    frame = pd.DataFrame({"id": [1, 2, 3, 4], "revenue": [80.0, 8.0, 6.0, 6.0]})
+    result = abc_classes(frame)  # the method's 80/90: A 80, B 8 + 6 (crossing 90), C the last
     assert result.frame["abc_class"].tolist() == ["A", "B", "B", "C"]
     table = result.table
     assert table.index.name == "abc_class"
@@ -99,8 +99,8 @@ def test_the_result_table_is_indexed_by_class_with_exactly_these_columns():
     assert table.to_dict("list") == {
         "customers": [1, 2, 1],
         "customer_share": [25.0, 50.0, 25.0],
-        "value": [90.0, 7.0, 3.0],
-        "value_share": [90.0, 7.0, 3.0],
+        "value": [80.0, 14.0, 6.0],
+        "value_share": [80.0, 14.0, 6.0],
     }
 
 
@@ -128,7 +128,7 @@ def test_abc_on_another_column_ranks_and_sums_that_column():
 def test_the_result_keeps_the_thresholds_as_numbers():
     result = abc_classes(pd.DataFrame({"revenue": [1.0]}), thresholds=("70", 90))
     assert result.thresholds == (70.0, 90.0)
-    assert abc_classes(pd.DataFrame({"revenue": [1.0]})).thresholds == (80.0, 95.0)
+    assert abc_classes(pd.DataFrame({"revenue": [1.0]})).thresholds == (80.0, 90.0)
 
 
 @pytest.mark.parametrize("thresholds", [(80, 100), (0.5, 50), (99.9, 100)])

@@ -101,11 +101,12 @@ def test_n_may_be_a_numpy_integer_but_not_a_bool_or_zero():
         )
 
 
-def test_the_default_n_depends_on_the_group_not_on_those_ranked():
-    frame = pd.DataFrame({"revenue": [1.0] * 5 + [np.nan] * 45})
-    result = ranked(frame, n="default")
-    assert result.n == 5  # default 20 for a group of 50, capped at the 5 ranked
-    assert ranked(frame, n="pareto").n == 1  # a fifth of the 5 ranked
+def test_the_default_n_follows_the_portfolio_not_those_ranked():
+    frame = pd.DataFrame({"revenue": [1.0] * 30 + [np.nan] * 45})
+    assert ranked(frame, n="default").n == 10  # a group of 75 alone: 10
+    assert ranked(frame, n="default", portfolio_size=400).n == 20  # a portfolio of 400: 20
+    assert ranked(frame, n="default", portfolio_size=5000).n == 30  # 50, capped at 30 ranked
+    assert ranked(frame, n="pareto").n == 6  # a fifth of the 30 ranked
 
 
 def test_a_cut_off_at_the_last_ranked_customer_is_no_tie():
@@ -119,7 +120,8 @@ def test_errors_say_what_is_wrong():
     with pytest.raises(ValueError) as raised:
         ranked(frame, goal="speed")
     assert str(raised.value) == (
-        "Unknown goal 'speed'; expected one of growth, profitability, loyalty, revenue."
+        "Unknown goal 'speed'; expected one of growth, profitability, loyalty, revenue, "
+        "value_score."
     )
     with pytest.raises(SelectionError) as raised:
         ranked(frame, exclude={2: "x", 1: "y"}, include={1: "z", 2: "w"})

@@ -190,8 +190,10 @@ def test_main_stream_without_revenue_proposes_nothing():
 # --------------------------------------------------------------------------- step 3
 
 
-@pytest.mark.parametrize(("size", "n"), [(0, 10), (49, 10), (50, 20), (249, 20), (250, 50)])
-def test_default_n_depends_on_group_size(size, n):
+@pytest.mark.parametrize(
+    ("size", "n"), [(0, 10), (99, 10), (100, 20), (999, 20), (1000, 50), (10**6, 50)]
+)
+def test_default_n_follows_the_portfolio_size(size, n):
     assert default_n(size) == n
 
 
@@ -337,10 +339,10 @@ def test_pareto_sorts_by_revenue_with_shares():
 def test_abc_customer_reaching_exactly_eighty_percent_is_a():
     frame = pd.DataFrame({"id": range(5), "revenue": [50.0, 30, 10, 5, 5]})
     result = abc_classes(frame)
-    # Cumulative 50, 80, 90, 95, 100.
-    assert result.frame["abc_class"].tolist() == ["A", "A", "B", "B", "C"]
-    assert result.table["customers"].tolist() == [2, 2, 1]
-    assert result.table["value_share"].tolist() == [80.0, 15.0, 5.0]
+    # Cumulative 50, 80, 90, 95, 100: the method's C is the last 10 %.
+    assert result.frame["abc_class"].tolist() == ["A", "A", "B", "C", "C"]
+    assert result.table["customers"].tolist() == [2, 1, 2]
+    assert result.table["value_share"].tolist() == [80.0, 10.0, 10.0]
 
 
 def test_abc_customer_crossing_eighty_percent_is_a():

@@ -128,8 +128,8 @@ def test_abc_chart_colours_bars_by_class(seats):
     bars = traces(figure, "bar")
     assert [bar["name"] for bar in bars] == ["Class A", "Class B", "Class C"]
     # 550 in total; cumulative 100, 190, 270, 340, 400, 450 (crosses 80 % = 440: still A),
-    # 490, 520 (before it 490 < 95 % = 522.5: B), 540 (before it 520: B), 550 (C).
-    assert [bar["x"] for bar in bars] == [[1, 2, 3, 4, 5, 6], [7, 8, 9], [10]]
+    # 490, 520 (before it 490 < 90 % = 495: B), 540 and 550 (the method's last 10 %: C).
+    assert [bar["x"] for bar in bars] == [[1, 2, 3, 4, 5, 6], [7, 8], [9, 10]]
 
 
 def test_charts_use_only_the_basic_bundles_trace_types(seats):

@@ -142,6 +142,33 @@ def test_abc_page_classes_customers_by_cumulative_revenue(team, dataset):
     assert rows(text, "abc-customers")[0].startswith("1|Customer 10|€10,000|")
 
 
+def test_abc_uses_the_methods_limits_and_the_organisations_own(team, dataset):
+    from portfolio.reports.org_settings import abc_limits_save
+
+    client = team.client("rep")
+    # The method: A the first 80 %, C the last 10 % of revenue (56,200: B up to 50,580).
+    classes = [r.split("|")[:2] for r in rows(client.get(reverse("analysis")).text, "abc-classes")]
+    assert classes == [["A", "6"], ["B", "2"], ["C", "4"]]
+    abc_limits_save(organization=team.organization, user=team.leader.user, a_limit=50, b_limit=95)
+    text = client.get(reverse("analysis")).text
+    classes = [r.split("|")[:2] for r in rows(text, "abc-classes")]
+    assert classes == [["A", "4"], ["B", "5"], ["C", "3"]]
+    assert 'name="a_limit" value="50"' in text
+
+
+@pytest.mark.parametrize("page", ["analysis", "analysis_scores", "analysis_types"])
+def test_analyses_count_only_active_customers_and_offer_the_former_ones(team, dataset, page):
+    from portfolio.models import Customer
+
+    Customer.objects.filter(name="Customer 10").update(customer_until=dt.date(2025, 6, 30))
+    client = team.client("rep")
+    text = client.get(reverse(page)).text
+    assert 'data-former="1"' in text and "Include the 1 former customer" in text
+    assert "Customer 10" not in text
+    text = client.get(reverse(page), {"include_former": "1"}).text
+    assert "Customer 10" in text
+
+
 def test_abc_limits_from_the_form_change_the_classes(team, dataset):
     text = (
         team.client("rep")
@@ -376,6 +403,44 @@ def test_types_page_places_customers_and_suggests_an_action(team, dataset):
     assert stars[0].startswith("Customer 10|")
 
 
+def test_types_by_default_place_planted_customers_on_the_methods_axes(team):
+    """Our value (the value score: revenue, margin, lifetime) x their benefit (the discount
+    they get): free riders buy at discounts and stayed briefly, question marks are on the edge."""
+    planted = DatasetFactory(organization=team.organization, extra_columns=["Discount"])
+    # name, revenue, margin %, customer since, discount %
+    for name, revenue, margin, since, discount in [
+        ("Star 1", 10000, 40, dt.date(2010, 1, 1), 20),
+        ("Star 2", 9000, 38, dt.date(2011, 1, 1), 18),
+        ("Question 1", 8000, 36, dt.date(2012, 1, 1), 2),
+        ("Question 2", 7000, 34, dt.date(2013, 1, 1), 1),
+        ("Rider 1", 1000, 10, dt.date(2025, 6, 1), 25),
+        ("Rider 2", 1200, 12, dt.date(2025, 3, 1), 22),
+        ("Dog 1", 900, 8, dt.date(2024, 1, 1), 3),
+        ("Dog 2", 800, 9, dt.date(2024, 2, 1), 0),
+    ]:
+        CustomerFactory(
+            dataset=planted,
+            name=name,
+            revenue=Decimal(revenue),
+            margin=Decimal(margin),
+            customer_since=since,
+            extra={"Discount": discount},
+        )
+    client = team.client("rep")
+    placed = {}
+    for kind in ("star", "question_mark", "free_rider", "poor_dog"):
+        text = client.get(reverse("analysis_types"), {"dataset": planted.pk, "type": kind}).text
+        placed[kind] = sorted(r.split("|")[0] for r in rows(text, "types-customers"))
+    assert placed == {
+        "star": ["Star 1", "Star 2"],
+        "question_mark": ["Question 1", "Question 2"],
+        "free_rider": ["Rider 1", "Rider 2"],
+        "poor_dog": ["Dog 1", "Dog 2"],
+    }
+    assert "On the edge: win them over." in text
+    assert "or let them go" not in text
+
+
 def test_types_can_use_a_saved_scoring_model_as_value_axis(team, dataset):
     model = ScoringModel.objects.create(
         organization=team.organization,
@@ -460,6 +525,25 @@ def test_segments_by_size_group(team, dataset):
     text = team.client("rep").get(reverse("analysis_segments"), {"by": "size_group"}).text
     labels = [r.split("|")[0] for r in rows(text, "segment-table")]
     assert labels == ["Small", "Medium", "Large"]
+
+
+def test_segments_by_size_group_start_from_the_workshops_limits(team, dataset):
+    from profiles.models import WorkshopStep
+    from tests.factories import WorkshopFactory
+
+    client = team.client("rep")
+    query = {"dataset": dataset.pk, "by": "size_group"}
+    before = rows(client.get(reverse("analysis_segments"), query).text, "segment-table")
+    workshop = WorkshopFactory(organization=team.organization, dataset=dataset)
+    WorkshopStep.objects.filter(workshop=workshop, number=1).update(
+        inputs={"metric": "revenue", "thresholds": [2500, 9500]}, version=1
+    )
+    text = client.get(reverse("analysis_segments"), query).text
+    assert 'name="small_max" value="2500"' in text and 'name="medium_max" value="9500"' in text
+    after = {r.split("|")[0]: r.split("|")[1] for r in rows(text, "segment-table")}
+    assert rows(text, "segment-table") != before
+    # Revenue 1,000 … 10,000 and three small ones without step 1's limits: 2,500 and 9,500.
+    assert after["Large"] == "1"
 
 
 # --------------------------------------------------------------------------- exports
@@ -592,3 +676,10 @@ def test_xlsx_keeps_numbers_as_numbers_and_leaves_missing_values_empty():
         ["Ölwerk & <Söhne>", -7, "'=B"],
     ]
     assert [c.data_type for c in sheet[2]] == ["s", "n", "s"]
+
+
+def test_the_score_page_shows_each_weight_its_share_and_the_sum(team, dataset):
+    text = team.client("rep").get(reverse("analysis_scores")).text
+    # The defaults: revenue, margin and lifetime, weight 1 each (revenue counted once).
+    assert 'data-weight-total="3"' in text
+    assert "Sum of the weights" in text and "33.3%" in text

@@ -171,6 +171,7 @@ FIT_KEYS = {
     "criteria": list,
     "reason": str,
     "reason_code": str,
+    "action": str,
 }
 RESULT_KEYS = {"segment": str, "attribute": str, "operator": str, "result": str}
 
@@ -207,6 +208,7 @@ def test_the_fit_check_json_shape_is_stable(client, version, token):
         4,
     )
     assert body["segment"] in {"do-or-die", "neutral", "do-not", "unknown"}
+    assert body["action"] == "The target customer profile: put all your energy here."
     for item in body["criteria"]:
         assert set(item) == {*RESULT_KEYS, "value"}
         assert item["result"] in {"met", "missed", "unknown"}

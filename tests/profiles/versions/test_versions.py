@@ -237,7 +237,12 @@ def test_publishing_sends_profile_published_on_commit(
     finally:
         signals.profile_published.disconnect(receiver)
     assert received == [
-        {"signal": signals.profile_published, "version": version, "publication": publication}
+        {
+            "signal": signals.profile_published,
+            "version": version,
+            "publication": publication,
+            "base_url": "",
+        }
     ]
     assert publication.published_by == team.leader.user
 

@@ -22,7 +22,12 @@ def save(workshop, number, user=None, **inputs):
 
 def save_defaults(workshop, number, **inputs):
     defaults = {
-        1: {"metric": "seats", "preset": "method", "thresholds": [5, 20]},
+        1: {
+            "metric": "seats",
+            "preset": "method",
+            "thresholds": [5, 20],
+            "include_former": False,
+        },
         2: {"main_group": "", "focus": "", "reason": ""},
         3: {"goal": "revenue", "n_mode": "default", "n": None},
     }[number]
@@ -66,7 +71,12 @@ def test_a_dataset_or_participant_of_another_organisation_is_refused(team):
 def test_saving_a_step_stores_inputs_and_bumps_version_and_revision(team):
     workshop = workshop_with_customers(team.organization)
     saved = save_defaults(workshop, 1, user=team.leader.user)
-    assert saved.inputs == {"metric": "seats", "preset": "method", "thresholds": [5, 20]}
+    assert saved.inputs == {
+        "metric": "seats",
+        "preset": "method",
+        "thresholds": [5, 20],
+        "include_former": False,
+    }
     assert (saved.version, saved.done, saved.updated_by) == (1, True, team.leader.user)
     workshop.refresh_from_db()
     assert workshop.revision == 1
@@ -115,7 +125,12 @@ def test_typing_a_threshold_switches_the_preset_to_custom(team):
     workshop = workshop_with_customers(team.organization)
     save_defaults(workshop, 1)
     saved = save(workshop, 1, thresholds=[3, 20])
-    assert saved.inputs == {"metric": "seats", "preset": "custom", "thresholds": [3, 20]}
+    assert saved.inputs == {
+        "metric": "seats",
+        "preset": "custom",
+        "thresholds": [3, 20],
+        "include_former": False,
+    }
 
 
 def test_changing_the_thresholds_marks_the_saved_later_steps_for_review(team):

@@ -234,10 +234,10 @@ def test_step_three_excludes_and_adds_customers_with_a_reason(team, workshop):
     assert "Excluded by the team" in response.text
     assert large_one.pk not in step(workshop, 3).inputs["selection"]
     response = post(leader, workshop, 3, htmx=True, include="C-6", reason="Back again")
-    assert "No customer of this group" not in response.text
+    assert "No active customer of the main stream" not in response.text
     assert large_one.pk in step(workshop, 3).inputs["selection"]
     response = post(leader, workshop, 3, htmx=True, include="Small One", reason="x")
-    assert "No customer of this group has that name or id." in response.text
+    assert "No active customer of the main stream has that name or id" in response.text
 
 
 def test_step_three_lists_customers_without_a_value_separately(team, workshop):
