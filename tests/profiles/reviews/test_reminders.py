@@ -213,8 +213,11 @@ def test_two_workers_claiming_the_same_reminder_send_one_mail(review):
             thread.start()
         for thread in threads:
             thread.join(10)
-    assert sorted(outcomes) == ["sent", "skipped"]
-    assert len(mail.outbox) == 2  # each attendee once
+    # The second worker either finds the reminder planned and skips, or shares the deliveries
+    # the first has not claimed yet; either way every attendee gets exactly one e-mail.
+    assert "sent" in outcomes and set(outcomes) <= {"sent", "skipped"}, outcomes
+    addresses = sorted(address for message in mail.outbox for address in message.to)
+    assert len(addresses) == 2 and len(set(addresses)) == 2, addresses
 
 
 # --------------------------------------------------------------------------- the real worker
