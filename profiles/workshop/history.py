@@ -44,6 +44,12 @@ _CHOICES = {
     "goal": dict(forms.GOAL_CHOICES),
     "n_mode": dict(forms.N_CHOICES),
 }
+ACTION_WORDS = {
+    "proposed": gettext_lazy("proposed"),
+    "changed": gettext_lazy("changed"),
+    "removed": gettext_lazy("removed"),
+    "kept": gettext_lazy("kept"),
+}
 SEGMENT_LABELS = {
     "do-or-die": gettext_lazy("Do-or-die"),
     "neutral": gettext_lazy("Neutral"),
@@ -191,3 +197,16 @@ def decision_subject(decision: dict, labels: dict) -> str:
         what, _show = _draft_what(f"crit:{key}", {"labels": labels})
         return what
     return ""
+
+
+def decision_text(decision: dict, labels: dict) -> str:
+    """A decision-log entry in words: "changed Industry", "undid “Step 4 · …”"."""
+    if decision.get("action") == "undone":
+        return undone_text(decision)
+    action = ACTION_WORDS.get(decision.get("action"), ACTION_WORDS["kept"])
+    return f"{action} {decision_subject(decision, labels)}".strip()
+
+
+def undone_text(decision: dict) -> str:
+    """An Undo in the decision log: what was taken back."""
+    return _("undid “%(what)s”") % {"what": describe(decision.get("change") or {})}

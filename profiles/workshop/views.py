@@ -18,6 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from icp_site import submissions
 from icp_site.access import MemberRequest, leader_required, member_required
 from portfolio.frames import cache as frame_cache
+from profiles.meeting import room
 from profiles.models import Workshop
 from profiles.versions import traits
 from profiles.workshop import form_steps, history, live, results, services, steps, undo
@@ -223,6 +224,9 @@ def workshop_live(request: MemberRequest, pk: int, number: int):
         response = table_live.live_table(request, pk, traits.TABLE_OF_STEP[number], state)
     else:
         response = _form_step_live(request, pk, number, state)
+    if response.status_code == 200:
+        bar = room.bar_html(request, workshop_id=pk, revision=state.revision, page_step=number)
+        response.content = bar + response.content
     response.setdefault("ETag", etag)
     # The page sends If-None-Match itself (static/js/live.js); the browser cache stays out.
     response["Cache-Control"] = "no-store"

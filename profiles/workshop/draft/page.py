@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portfolio.frames import cache as frame_cache
+from profiles.meeting import checklist
 from profiles.models import ProfileVersion
 from profiles.versions import criteria
 from profiles.versions.criteria import OPERATORS, SEGMENTS
@@ -211,6 +212,7 @@ def context(request, workshop, step, *, state=None, evidence=None) -> dict:
         "progress": progress(workshop, current=6),
         **live_context(request, workshop, 6, state),
         "has_tables": any(evidence.by_key.values()),
+        "checklist": checklist.checklist(workshop),
         "versions": ProfileVersion.objects.for_organization(workshop.organization).filter(
             workshop=workshop
         )[:5],

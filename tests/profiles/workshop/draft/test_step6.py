@@ -204,6 +204,7 @@ def test_save_as_version_saves_the_pending_edits_first(team, workshop):
     client = team.client("leader")
     rebuild(client, workshop)
     post = _form(workshop, texts={"notes:do-not": "Consumers"}, note="With notes")
+    post["checklist_ack"] = "1"  # no participant has a function: the team saves anyway
     response = client.post(reverse("profile_version_create", args=[workshop.pk]), post)
     version = ProfileVersion.objects.get(organization=team.organization)
     assert response["Location"] == reverse("profile_version", args=[version.number])
@@ -260,7 +261,10 @@ def test_saving_a_version_and_publishing_it_from_the_pages(team, workshop):
     team.organization.save()
     client = team.client("leader")
     rebuild(client, workshop)
-    response = client.post(reverse("profile_version_create", args=[workshop.pk]), {"note": "First"})
+    response = client.post(
+        reverse("profile_version_create", args=[workshop.pk]),
+        {"note": "First", "checklist_ack": "1"},
+    )
     version = ProfileVersion.objects.get(organization=team.organization)
     assert response["Location"] == reverse("profile_version", args=[version.number])
     assert (version.number, version.note, version.content["traits"]) == (
