@@ -117,7 +117,12 @@ class Organization(models.Model):
     )
     # Times on every page, export and pack are shown in this zone (a name of the IANA database).
     time_zone = models.CharField(
-        _("time zone"), max_length=64, default=default_time_zone, validators=[validate_time_zone]
+        _("time zone"),
+        max_length=64,
+        default=default_time_zone,
+        # Rows written by code that predates the column (older migrations' states) get this.
+        db_default="Europe/Stockholm",
+        validators=[validate_time_zone],
     )
     created_at = models.DateTimeField(auto_now_add=True)
     members = models.ManyToManyField(

@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organization',
             name='time_zone',
-            field=models.CharField(default=icp_site.models.default_time_zone, max_length=64, validators=[icp_site.models.validate_time_zone], verbose_name='time zone'),
+            field=models.CharField(db_default='Europe/Stockholm', default=icp_site.models.default_time_zone, max_length=64, validators=[icp_site.models.validate_time_zone], verbose_name='time zone'),
         ),
     ]

@@ -58,7 +58,7 @@ def _agenda_context(request, workshop, *, errors=None, posted=None) -> dict:
         ],
         "functions": Function.choices,
         "missing": checklist.missing_functions(workshop),
-        "languages": settings.LANGUAGES,
+        "pack_languages": settings.LANGUAGES,
         "language": (meeting.language if meeting else "") or "",
         "can_edit": request.membership.can_edit,
         "progress": progress(workshop, current=None),

@@ -20,6 +20,7 @@ from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.imports.mapping import FIELDS_BY_NAME
 from portfolio.parsing.typed import parse_local_number
 
 TABLES = ("company", "buyer")
@@ -41,6 +42,7 @@ class Column:
     customer_field: str | None = None  # prefilled from, and compared with, this Customer field
     help: Promise | str = ""
     custom: bool = False
+    minimum: float | None = None  # the smallest number a cell may hold (besides the field's)
 
     @property
     def summary_kind(self) -> str:
@@ -132,7 +134,7 @@ BUYER_COLUMNS: tuple[Column, ...] = (
         "choice",
         (("female", _("female")), ("male", _("male")), ("other", _("other"))),
     ),
-    Column("age", _("Age"), "number"),
+    Column("age", _("Age"), "number", minimum=0),
     Column("education", _("Education"), "text"),
     Column(
         "personality",
@@ -158,6 +160,8 @@ BUYER_COLUMNS: tuple[Column, ...] = (
 
 BUILT_IN = {"company": COMPANY_COLUMNS, "buyer": BUYER_COLUMNS}
 _BUILT_IN_LABELS = {column.key: column.label for column in (*COMPANY_COLUMNS, *BUYER_COLUMNS)}
+BUILT_IN_KEYS = frozenset(_BUILT_IN_LABELS)
+_NUMBERS = {c.key: c for c in (*COMPANY_COLUMNS, *BUYER_COLUMNS) if c.kind == "number"}
 
 
 def trait_label(key: str, saved: str) -> str:
@@ -229,6 +233,8 @@ def clean_value(col: Column, raw: Any) -> Any:
             raise ValidationError(_("Enter a number, such as 35 or 2.5.")) from None
         if not math.isfinite(number) or abs(number) >= 1e15:
             raise ValidationError(_("Enter a number, such as 35 or 2.5."))
+        if (least := minimum(col.key)) is not None and number < least:
+            raise ValidationError(_("Enter %(minimum)s or more.") % {"minimum": least})
         return number
     if col.kind == "choice":
         match = next(
@@ -243,6 +249,19 @@ def clean_value(col: Column, raw: Any) -> Any:
             raise ValidationError(_("Choose from the list."))
         return match
     return text[:MAX_TEXT]
+
+
+def minimum(key: str) -> int | float | None:
+    """The smallest number an attribute may be: 0 for what cannot be negative (employees, a
+    company's revenue, seats: the import's rule for the same fields, an age), else None."""
+    column = _NUMBERS.get(key)
+    if column is not None and column.minimum is not None:
+        return column.minimum
+    field_name = column.customer_field if column is not None else key
+    spec = FIELDS_BY_NAME.get(field_name or "")
+    if spec is not None and spec.kind in ("integer", "money", "number") and not spec.allow_negative:
+        return 0
+    return None
 
 
 def pasted_value(col: Column, text: str) -> Any:

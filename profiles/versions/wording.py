@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from icp_site import l10n
+from portfolio.frames.customers import column_label
 from profiles.versions import traits
 
 OPERATOR_WORDS = {
@@ -63,13 +64,21 @@ def value_words(key: str, value: Any, *, currency: str | None = None, between=Fa
 
 def trait_name(key: str, names: Mapping[str, str]) -> str:
     """A trait's (or a criterion attribute's) name in the reader's language: the built-in
-    columns by their translated label, the team's own columns by the name they gave."""
-    return traits.trait_label(key, names.get(key, key))
+    columns by their translated label, the customer list's fields by theirs (revenue, seats),
+    the team's own columns by the name they gave."""
+    if key in names or key in traits.BUILT_IN_KEYS:
+        return traits.trait_label(key, names.get(key, key))
+    return column_label(key)
 
 
 def criterion_name(item: Mapping[str, Any], names: Mapping[str, str]) -> str:
-    """A criterion without its value: "Customer type is"."""
-    operator = OPERATOR_WORDS.get(item["operator"], item["operator"])
+    """A criterion without its value: "Customer type is"; a list of one value reads as that
+    value ("is", not "is one of")."""
+    operator = item["operator"]
+    value = item.get("value")
+    if operator in ("in", "not_in") and isinstance(value, list | tuple) and len(value) == 1:
+        operator = "eq" if operator == "in" else "ne"
+    operator = OPERATOR_WORDS.get(operator, operator)
     return f"{trait_name(item['attribute'], names)} {operator}"
 
 

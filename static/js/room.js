@@ -123,9 +123,28 @@
   });
 
   // "P" presents the step, Escape leaves the presenting view; arrows move the room there
-  // (the facilitator's buttons). Never while typing or with a modifier key.
+  // (the facilitator's buttons). Never while typing or with a modifier key, and not at all
+  // when switched off on the agenda page (single-key shortcuts must be: WCAG 2.1.4).
+  const KEYS = "icp-room-keys";
+  const keysOn = () => {
+    try {
+      return window.localStorage.getItem(KEYS) !== "off";
+    } catch (error) {
+      return true;
+    }
+  };
+  document.addEventListener("change", (event) => {
+    if (event.target.matches("[data-room-keys]")) {
+      try {
+        window.localStorage.setItem(KEYS, event.target.checked ? "on" : "off");
+      } catch (error) {
+        // Without storage the shortcuts stay on.
+      }
+    }
+  });
   document.addEventListener("keydown", (event) => {
-    if (event.altKey || event.ctrlKey || event.metaKey || busy() || event.defaultPrevented) {
+    const modified = event.altKey || event.ctrlKey || event.metaKey;
+    if (modified || busy() || event.defaultPrevented || !keysOn()) {
       return;
     }
     const element = bar();
@@ -157,6 +176,9 @@
   });
 
   function start() {
+    document.querySelectorAll("[data-room-keys]").forEach((box) => {
+      box.checked = keysOn();
+    });
     arrived(bar());
     window.setInterval(tick, 1000);
   }

@@ -311,7 +311,7 @@ def test_the_history_diff_and_restore_pages(team, workshop):
     assert "v1" in history and "v2" in history
     diff = rep.get(reverse("profile_version_diff"), {"a": 1, "b": 2}).content.decode()
     assert "− Industry: IT" in diff
-    assert "industry in: IT → IT, Telco" in diff
+    assert "Industry is one of: IT → IT, Telco" in diff
     assert rep.get(reverse("profile_version_diff"), {"a": 1, "b": 99}).status_code == 404
     assert rep.post(reverse("profile_version_restore", args=[1])).status_code == 403
     team.client("leader").post(reverse("profile_version_restore", args=[1]), {"note": ""})
