@@ -61,9 +61,17 @@ def for_projector(figure: dict | None) -> dict | None:
     layout["font"] = {**layout.get("font", {}), "size": 22}
     layout["title"] = {**layout.get("title", {}), "font": {"size": 26}}
     layout["margin"] = {"l": 110, "r": 40, "t": 70, "b": 90}
-    # Beside the plot, not under it: large type would push it onto the axis title.
-    layout["legend"] = {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"}
-    for axis in ("xaxis", "yaxis"):
+    # Beside the plot, not under it: large type would push it onto the axis title. A chart
+    # with a second y axis on the right (the Pareto curve) has it above the plot, on the
+    # title's line: the title to the left, the legend to the right.
+    if isinstance(layout.get("yaxis2"), dict):
+        layout["title"] = {**layout["title"], "x": 0.02, "xanchor": "left"}
+        layout["legend"] = {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02}
+        layout["legend"]["yanchor"] = "bottom"
+    else:
+        layout["legend"] = {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1}
+        layout["legend"]["yanchor"] = "top"
+    for axis in ("xaxis", "yaxis", "yaxis2"):
         if isinstance(layout.get(axis), dict):
             layout[axis] = {**layout[axis], "automargin": True}
     return {**figure, "layout": layout}

@@ -169,9 +169,11 @@
     }
   });
 
+  // After an out-of-band swap the event's target may be the bar that was replaced: read the
+  // one now in the page.
   document.addEventListener("htmx:oobAfterSwap", (event) => {
     if (event.detail.target && event.detail.target.id === "room-bar") {
-      arrived(event.detail.target);
+      arrived(bar());
     }
   });
 
