@@ -37,7 +37,9 @@ def test_the_facilitator_moves_the_room_and_a_participant_follows(team, new_page
     leo.click("#room-bar button[value=next]")
     expect(leo).to_have_url(re.compile(rf"/workshops/{workshop.pk}/step/2/$"))
     # The participant's page follows by itself, through the live poll.
-    expect(ada).to_have_url(re.compile(rf"/workshops/{workshop.pk}/step/2/$"), timeout=FOLLOWED_WITHIN_MS)
+    expect(ada).to_have_url(
+        re.compile(rf"/workshops/{workshop.pk}/step/2/$"), timeout=FOLLOWED_WITHIN_MS
+    )
     expect(ada.locator("#room-bar [role=timer]")).to_be_visible()
 
     # One who stops following stays where they are; the bar offers the way back.
