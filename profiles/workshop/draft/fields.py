@@ -19,7 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from profiles.versions import wording
+from profiles.versions import traits, wording
 from profiles.versions.criteria import SEGMENTS, Criterion, CriterionError, value_text
 from profiles.versions.diff import criterion_key
 from profiles.workshop.draft import build as draft
@@ -131,6 +131,17 @@ def _keys(attribute: str, parsed: Any) -> Any:
     return wording.choice_key(attribute, parsed) if isinstance(parsed, str) else parsed
 
 
+def _at_least(attribute: str, parsed: Any) -> Any:
+    """`parsed`, refused when it holds a number below what the attribute can be (-5 employees)."""
+    least = traits.minimum(attribute)
+    numbers = parsed if isinstance(parsed, list) else [parsed]
+    if least is not None and any(
+        isinstance(n, int | float) and not isinstance(n, bool) and n < least for n in numbers
+    ):
+        raise ValidationError(_("Enter %(minimum)s or more.") % {"minimum": least})
+    return parsed
+
+
 def same_text(a: str, b: str) -> bool:
     """Whether two texts of a field say the same (spaces aside): then nothing was changed."""
     return " ".join(str(a or "").split()) == " ".join(str(b or "").split())
@@ -145,7 +156,8 @@ def parse(content: dict, field: str, typed: str, column_of) -> Any:
     if parts[0] == "trait":
         if parts[2] == "relevant":
             return typed == "on"
-        return _keys(parts[1], draft.parse_trait_value(typed, column_of(parts[1])))
+        parsed = _keys(parts[1], draft.parse_trait_value(typed, column_of(parts[1])))
+        return _at_least(parts[1], parsed)
     if parts[0] == "notes":
         return str(typed or "").strip()[:MAX_NOTE]
     if parts[0] == "crit" and len(parts) == 5:
@@ -154,7 +166,7 @@ def parse(content: dict, field: str, typed: str, column_of) -> Any:
             raise FieldGone(field)
         if parts[4] == "note":
             return " ".join(str(typed or "").split())[:MAX_REASON]
-        parsed = _keys(parts[2], draft.parse_criterion_value(typed, parts[3]))
+        parsed = _at_least(parts[2], _keys(parts[2], draft.parse_criterion_value(typed, parts[3])))
         try:
             return Criterion.from_dict({**found[1], "value": parsed}).to_dict()["value"]
         except CriterionError as error:
@@ -173,6 +185,7 @@ def new_criterion(segment: str, attribute: str, operator: str, typed: str, note:
     }
     if not item["attribute"]:
         raise ValidationError(_("Choose the attribute of the new criterion."))
+    _at_least(item["attribute"], item["value"])
     try:
         return Criterion.from_dict(item).to_dict()
     except CriterionError as error:

@@ -298,3 +298,12 @@ def test_another_members_upload_is_not_reachable(team):
     other = Client()
     other.force_login(team.leader.user)
     assert other.get(reverse("fit_check_bulk_mapping")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_fit_check_refuses_a_negative_number_of_employees(team):
+    published_profile(team)
+    response = team.client("rep").post(reverse("fit_check"), {"fit-employees": "-5"})
+    assert response.status_code == 200
+    assert "Enter 0 or more." in response.text
+    assert 'data-segment="' not in response.text  # no answer from a value that cannot be

@@ -362,3 +362,38 @@ def test_the_demo_has_a_completed_workshop_and_a_published_profile(settings):
     assert current.number == 1 and ProfileVersion.objects.filter(organization=org).count() == 1
     assert {c["segment"] for c in current.content["criteria"]} == {"do-or-die", "neutral", "do-not"}
     assert any(d["reason"] for d in current.content["decisions"])
+
+
+def test_several_criteria_are_changed_in_one_save(team, workshop):
+    client = team.client("leader")
+    rebuild(client, workshop)
+    content = step6(workshop).inputs
+    content["criteria"] = [
+        {"segment": "do-or-die", "attribute": "industry", "operator": "in", "value": ["IT"]},
+        {"segment": "do-not", "attribute": "employees", "operator": "lt", "value": 10},
+    ]
+    WorkshopStep.objects.filter(workshop=workshop, number=6).update(inputs=content)
+    industry = fields.criterion_field(content["criteria"][0], "value")
+    employees = fields.criterion_field(content["criteria"][1], "value")
+    post = _form(workshop, texts={industry: "IT, Telco", employees: "5"})
+    assert client.post(save_url(workshop), post).status_code == 302
+    saved = {c["attribute"]: c["value"] for c in step6(workshop).inputs["criteria"]}
+    assert saved == {"industry": ["IT", "Telco"], "employees": 5}
+
+
+def test_a_number_that_cannot_be_negative_is_refused(team, workshop):
+    client = team.client("leader")
+    rebuild(client, workshop)
+    content = step6(workshop).inputs
+    if not any(t["key"] == "employees" for t in content["traits"]):
+        content["traits"].append(
+            {"key": "employees", "label": "Employees", "value": 50, "relevant": True}
+            | {"source": "company"}
+        )
+        WorkshopStep.objects.filter(workshop=workshop, number=6).update(inputs=content)
+    field = fields.trait_field("employees", "value")
+    response = client.post(save_url(workshop), _form(workshop, texts={field: "-5"}))
+    assert response.status_code == 400  # the form again, with the message
+    assert "Enter 0 or more." in response.text
+    employees = next(t for t in step6(workshop).inputs["traits"] if t["key"] == "employees")
+    assert employees["value"] != -5
