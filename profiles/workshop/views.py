@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -112,14 +112,19 @@ def workshop_step_save(request: MemberRequest, pk: int, number: int):
             outcome = form_steps.save(request, workshop, step, data, form, outcome.posted)
         except ValidationError as error:
             form_steps.add_errors(form, error)
+    # Steps 4 and 5 describe the best customers: step 3 is not left with nobody picked.
+    nobody = number == 3 and "next" in request.POST and not _picked(workshop, data)
     if not form.errors and not outcome.conflicts and not outcome.taken:
-        if "next" in request.POST and number + 1 in steps.STEP_PAGES:
+        if "next" in request.POST and number + 1 in steps.STEP_PAGES and not nobody:
             url = reverse("workshop_step", args=[workshop.pk, number + 1])
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+        if nobody and not request.htmx:
+            messages.error(request, _(NOBODY_PICKED))
         if not request.htmx:
             return redirect("workshop_step", pk=workshop.pk, number=number)
     step.refresh_from_db()
     context = form_steps.context(request, workshop, step, data, form=form, oob=True)
+    context["nobody_picked"] = nobody
     if form.errors and not request.htmx:
         # The page again with what the person typed (in the browser it is still there).
         context["fields"] = form_steps.fields(
@@ -139,6 +144,17 @@ def workshop_step_save(request: MemberRequest, pk: int, number: int):
     elif form.errors:
         response["HX-Trigger"] = "field-invalid"
     return response
+
+
+NOBODY_PICKED = gettext_noop(
+    "No best customer is picked: steps 4 and 5 describe them. Raise the number to take or add "
+    "customers below."
+)
+
+
+def _picked(workshop, data) -> int:
+    """How many best customers step 3 picks now."""
+    return form_steps.step_result(workshop, 3, data).selection_count
 
 
 @require_POST
