@@ -4,6 +4,7 @@ in the pack's language), its progress as it goes, and the clean-up of old packs.
 from __future__ import annotations
 
 import shutil
+import zoneinfo
 from pathlib import Path
 
 from django.conf import settings
@@ -43,7 +44,8 @@ def pack_write(pack: MeetingPack) -> MeetingPack:
     folder = pack_folder(pack)
     MeetingPack.objects.filter(pk=pack.pk).update(state="running", done=0)
     try:
-        with translation.override(pack.language or None):
+        zone = zoneinfo.ZoneInfo(pack.workshop.organization.time_zone)
+        with translation.override(pack.language or None), timezone.override(zone):
             context = pack_contents.pack_context(pack.workshop, lambda done: _progress(pack, done))
             for item in context["steps"]:
                 item.image = document.chart_image(item.figure)

@@ -64,6 +64,9 @@ def demo(settings):
 def test_the_presenting_view_of_every_step_fits_the_screen(demo, new_page, width, height):
     SCREENSHOTS.mkdir(exist_ok=True)
     page = new_page()
+    errors = []  # a script error on any page of the walk (the "Share chart" kind) fails it
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.set_viewport_size({"width": width, "height": height})
     sign_in(page, "leader@demo.example", "demo")
     expect(page.locator("h1")).to_have_text("Demo SaaS AB")
@@ -89,3 +92,4 @@ def test_the_presenting_view_of_every_step_fits_the_screen(demo, new_page, width
         page.screenshot(path=SCREENSHOTS / f"present-step{number}-{width}.png")
     page.keyboard.press("Escape")
     expect(page).to_have_url(re.compile(rf"/workshops/{demo.pk}/step/6/$"))
+    assert errors == []

@@ -397,3 +397,23 @@ def test_a_number_that_cannot_be_negative_is_refused(team, workshop):
     assert "Enter 0 or more." in response.text
     employees = next(t for t in step6(workshop).inputs["traits"] if t["key"] == "employees")
     assert employees["value"] != -5
+
+
+def test_the_decision_log_shows_times_in_the_organisations_time_zone(team, workshop):
+    team.organization.time_zone = "America/New_York"
+    team.organization.save()
+    client = team.client("leader")
+    rebuild(client, workshop)
+    content = step6(workshop).inputs
+    content["decisions"] = [
+        {
+            "key": "industry",
+            "action": "changed",
+            "at": "2026-01-15T15:00:00+00:00",
+            "by": "Leo Leader",
+            "reason": "Nordics",
+        }
+    ]
+    WorkshopStep.objects.filter(workshop=workshop, number=6).update(inputs=content)
+    page = client.get(reverse("workshop_step", args=[workshop.pk, 6])).text
+    assert "15 Jan 2026, 10:00" in page and "15:00" not in page
