@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -75,7 +75,7 @@ def meeting_agenda(request: MemberRequest, pk: int):
     if request.method == "GET":
         return render(request, "profiles/meeting/agenda.html", _agenda_context(request, workshop))
     if not request.membership.can_edit:
-        raise Http404
+        raise PermissionDenied
     posted = {n: request.POST.get(f"minutes_{n}", "") for n in agenda.DEFAULT_MINUTES}
     language = request.POST.get("language", "")
     if language not in dict(settings.LANGUAGES):

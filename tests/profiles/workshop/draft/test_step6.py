@@ -417,3 +417,15 @@ def test_the_decision_log_shows_times_in_the_organisations_time_zone(team, works
     WorkshopStep.objects.filter(workshop=workshop, number=6).update(inputs=content)
     page = client.get(reverse("workshop_step", args=[workshop.pk, 6])).text
     assert "15 Jan 2026, 10:00" in page and "15:00" not in page
+
+
+def test_save_as_version_asks_for_the_check_list_first(team, workshop):
+    client = team.client("leader")
+    rebuild(client, workshop)
+    url = reverse("profile_version_create", args=[workshop.pk])
+    response = client.post(url, {"note": "First"})
+    assert response.status_code == 400
+    assert "the check-list is not complete (Every function is represented;" in response.text
+    assert not ProfileVersion.objects.exists()
+    assert client.post(url, {"note": "First", "checklist_ack": "1"}).status_code == 302
+    assert ProfileVersion.objects.filter(organization=team.organization).count() == 1
