@@ -237,6 +237,18 @@ def _step6(content: StepContent, workshop, data) -> None:
     if application is not None:
         rows = [vars(s) for s in application.segments]
         content.figure = segment_shares(rows, labels)
+        shown = [r for r in rows if r["segment"] in labels]
+        content.table = Table(
+            headers=[_("Segment"), _("Customers"), _("Share of revenue")],
+            rows=[
+                [
+                    labels[r["segment"]],
+                    l10n.format_value(int(r["customers"])),
+                    l10n.format_percent(r["revenue_share"]),
+                ]
+                for r in shown
+            ],
+        )
         content.summary = _("Share of revenue: %(parts)s.") % {
             "parts": ", ".join(
                 f"{labels[r['segment']]} {l10n.format_percent(r['revenue_share'])}"
