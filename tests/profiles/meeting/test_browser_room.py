@@ -1,12 +1,14 @@
 """The meeting room in Chromium: the facilitator moves the room and a participant who follows
 is taken along; the presenting view of every step fits a laptop and a projector screen."""
 
+import io
 import re
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from profiles.models import Workshop
 from tests.conftest import sign_in
@@ -93,3 +95,12 @@ def test_the_presenting_view_of_every_step_fits_the_screen(demo, new_page, width
     page.keyboard.press("Escape")
     expect(page).to_have_url(re.compile(rf"/workshops/{demo.pk}/step/6/$"))
     assert errors == []
+
+
+def test_the_one_pager_prints_on_one_a4_page_from_the_browser(demo, new_page):
+    page = new_page()
+    sign_in(page, "rep@demo.example", "demo")
+    page.goto("/profile/")
+    expect(page.locator("[data-print]")).to_be_visible()  # its own Print button
+    pdf = page.pdf(format="A4", print_background=True)  # what the browser prints
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
