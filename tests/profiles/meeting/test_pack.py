@@ -106,14 +106,22 @@ def test_the_pack_is_written_in_the_language_of_the_meeting(demo, client):
     assert not CODE_KEY.search(text), CODE_KEY.search(text)
 
 
-def test_a_large_workshop_goes_to_the_worker_and_its_page_shows_progress(demo, client, settings):
+def test_a_large_workshop_goes_to_the_worker_and_its_page_shows_progress(
+    demo, client, settings, django_capture_on_commit_callbacks
+):
     settings.PACK_INLINE_CUSTOMERS = 1
     leader = _client(client)
-    pack = _ask(leader, demo)  # the immediate backend runs the worker's task on commit
+    with django_capture_on_commit_callbacks() as queued:
+        pack = _ask(leader, demo)
+    assert pack.state == "queued" and len(queued) == 1
     url = reverse("meeting_pack_progress", args=[demo.pk, pack.pk])
-    MeetingPack.objects.filter(pk=pack.pk).update(state="running", done=3)
     page = leader.get(url, headers={"HX-Request": "true"}).text
-    assert 'hx-trigger="every 2s"' in page and 'value="3"' in page
+    assert 'hx-trigger="every 2s"' in page and "0 of 9 parts" in page
+    queued[0]()  # the worker runs the task
+    pack.refresh_from_db()
+    assert pack.state == "ready" and (writing.pack_folder(pack) / "pack.pptx").exists()
+    page = leader.get(url, headers={"HX-Request": "true"}).text
+    assert "every 2s" not in page and "pptx/" in page
     # Only the member who asked downloads it; a rep of the organisation cannot ask.
     rep = _client(type(client)(), "rep@demo.example")
     assert rep.post(reverse("meeting_pack_create", args=[demo.pk])).status_code == 403
@@ -133,3 +141,18 @@ def test_the_one_pager_pdf_is_one_a4_page_with_the_organisation_and_version(demo
     assert "Demo SaaS AB" in text
     assert re.search(r"\bv\d+\b|Version \d+", text)
     assert not CODE_KEY.search(text), CODE_KEY.search(text)
+
+
+def test_a_pack_that_cannot_be_written_says_so_and_leaves_no_files(demo, client, monkeypatch):
+    def broken(context):
+        raise OSError("no pango")
+
+    monkeypatch.setattr(writing.document, "pack_pdf", broken)
+    leader = _client(client)
+    pack = _ask(leader, demo)
+    assert pack.state == "failed" and "no pango" in pack.error
+    assert not writing.pack_folder(pack).exists()
+    page = leader.get(reverse("meeting_pack_progress", args=[demo.pk, pack.pk])).text
+    assert "could not be written" in page
+    url = reverse("meeting_pack_download", args=[demo.pk, pack.pk, "pdf"])
+    assert leader.get(url).status_code == 404
