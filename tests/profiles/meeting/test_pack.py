@@ -104,6 +104,12 @@ def test_the_pack_is_written_in_the_language_of_the_meeting(demo, client):
     text = "\n".join(_pages(pdf))
     assert "Schritt 1" in text and "Step 1:" not in text
     assert not CODE_KEY.search(text), CODE_KEY.search(text)
+    deck = Presentation(str(writing.pack_folder(pack) / "pack.pptx"))
+    words = " ".join(
+        s.text_frame.text for slide in deck.slides for s in slide.shapes if s.has_text_frame
+    )
+    assert "Schritt 6:" in words and "Step " not in words
+    assert not CODE_KEY.search(words), CODE_KEY.search(words)
 
 
 def test_a_large_workshop_goes_to_the_worker_and_its_page_shows_progress(
