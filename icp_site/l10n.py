@@ -1,10 +1,13 @@
-"""Numbers and money in the member's language: display patterns and typed-in numbers."""
+"""Numbers, money, dates and times in the member's language: display patterns and typed-in
+numbers. Each language has one date format and one date-time format (icp_site/formats); times
+are shown in the organisation's time zone (activated per request by the middleware)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
 # The symbol a reader of the language expects; the ISO code where a symbol would mislead
 # ("kr" means SEK only to a Swede, "¥" is the yuan only in Chinese).
@@ -99,3 +102,44 @@ def input_number(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return formats.number_format(value)
+
+
+def format_date(value) -> str:
+    """A date (or the day of a date-time, in the active time zone) in the language's format."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = _parse_moment(value)
+        if value is None:
+            return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        value = value.date()
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def format_datetime(value) -> str:
+    """A moment in the active time zone, in the language's date-time format; also an ISO text
+    as the decision log stores it ("2025-01-31T10:15:00+00:00")."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = _parse_moment(value)
+        if value is None:
+            return ""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return formats.date_format(value, "DATETIME_FORMAT")
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def _parse_moment(text: str) -> dt.datetime | dt.date | None:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+    return moment

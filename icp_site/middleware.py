@@ -1,11 +1,12 @@
 """Per-request tenancy and language."""
 
 import time
+import zoneinfo
 
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from icp_site.access import OtherOrganization
@@ -67,12 +68,17 @@ class CurrentOrganizationMiddleware:
 
 
 class MemberLanguageMiddleware:
-    """The member's own language first, then the browser's, then the organisation's default."""
+    """The member's own language first, then the browser's, then the organisation's default;
+    times in the organisation's time zone."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.organization is not None:
+            timezone.activate(zoneinfo.ZoneInfo(request.organization.time_zone))
+        else:
+            timezone.deactivate()
         language = None
         if request.user.is_authenticated and request.user.language:
             language = request.user.language

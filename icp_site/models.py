@@ -1,7 +1,11 @@
 """Tenancy: users sign in with their e-mail and belong to organisations with a role."""
 
+import functools
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +85,23 @@ class Currency(models.TextChoices):
     CNY = "CNY", _("Chinese yuan (CNY)")
 
 
+def validate_time_zone(value: str) -> None:
+    """Accept only a time zone of the IANA database ("Europe/Berlin")."""
+    if value not in available_time_zones():
+        raise ValidationError(_("Choose a time zone from the list."))
+
+
+def default_time_zone() -> str:
+    """A new organisation's time zone: the server's (settings.TIME_ZONE)."""
+    return settings.TIME_ZONE
+
+
+@functools.cache
+def available_time_zones() -> frozenset[str]:
+    """The IANA time zones this machine knows."""
+    return frozenset(zoneinfo.available_timezones())
+
+
 class Organization(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
@@ -93,6 +114,15 @@ class Organization(models.Model):
     )
     currency = models.CharField(
         _("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR
+    )
+    # Times on every page, export and pack are shown in this zone (a name of the IANA database).
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=default_time_zone,
+        # Rows written by code that predates the column (older migrations' states) get this.
+        db_default="Europe/Stockholm",
+        validators=[validate_time_zone],
     )
     created_at = models.DateTimeField(auto_now_add=True)
     members = models.ManyToManyField(

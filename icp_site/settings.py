@@ -235,6 +235,9 @@ FILES_DIR = Path(env_str("FILES_DIR", str(DATA_DIR / "files")))
 SEGMENTS_INLINE_CUSTOMERS = env_int("SEGMENTS_INLINE_CUSTOMERS", 50_000)
 # Segment exports to Excel of more rows than this are written by the worker.
 XLSX_INLINE_ROWS = env_int("XLSX_INLINE_ROWS", 100_000)
+# A workshop's meeting pack (PDF and slides) is written by the worker, with progress, when its
+# customer list has more customers than this; in the request otherwise.
+PACK_INLINE_CUSTOMERS = env_int("PACK_INLINE_CUSTOMERS", 50_000)
 # 256 MB takes a 1,000,000-row CSV of 15 columns (about 110-150 MB) with room to spare; the
 # upload streams to a temporary file and into the database in pieces, never whole in memory.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 256 * 1024 * 1024)
@@ -299,11 +302,13 @@ BACKGROUND_SWEEPS = [
     "icp_site.background.records_clean",
     "profiles.reps.prospect_files.prospect_files_clean",
     "portfolio.uploads.services.import_uploads_sweep",
+    "profiles.meeting.pack.writing.packs_sweep",
 ]
 # What to do when a task's worker died, by task: a function taking the task's args/kwargs.
 BACKGROUND_LOST_TASK_HANDLERS = {
     "profiles.reviews.tasks.send_review_reminder": "profiles.reviews.tasks.reminder_task_lost",
     "profiles.reviews.tasks.catch_up_review_reminders": "profiles.reviews.tasks.reminder_task_lost",
+    "profiles.meeting.pack.tasks.write_meeting_pack": "profiles.meeting.pack.writing.pack_lost",
 }
 
 LOGGING = {

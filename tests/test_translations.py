@@ -24,13 +24,24 @@ needs_gettext = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory) -> Path:
-    """Today's marked strings merged into a scratch copy of the committed catalogues."""
+    """Today's marked strings merged into a scratch copy of the committed catalogues.
+    makemessages writes into the locale/ folder the sources sit under (the checkout's, whatever
+    LOCALE_PATHS says), so the committed catalogues are kept aside and put back afterwards."""
     scratch = tmp_path_factory.mktemp("locale")
-    shutil.copytree(ROOT / "locale", scratch, dirs_exist_ok=True)
+    committed = {path: path.read_bytes() for lang in LANGUAGES for path in _catalogue_files(lang)}
     env = {**os.environ, "LOCALE_DIR": str(scratch)}
     args = [sys.executable, "manage.py", *EXTRACT, *(f"--locale={lang}" for lang in LANGUAGES)]
-    subprocess.run(args, cwd=ROOT, env=env, check=True, capture_output=True)
+    try:
+        subprocess.run(args, cwd=ROOT, env=env, check=True, capture_output=True)
+        shutil.copytree(ROOT / "locale", scratch, dirs_exist_ok=True)
+    finally:
+        for path, data in committed.items():
+            path.write_bytes(data)
     return scratch
+
+
+def _catalogue_files(language: str) -> list[Path]:
+    return list((ROOT / "locale" / language / "LC_MESSAGES").glob("django.*"))
 
 
 def _problems(catalogue: polib.POFile) -> list[str]:

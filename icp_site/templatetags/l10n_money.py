@@ -6,6 +6,8 @@
 {% money total 0 as amount %}        for {% blocktranslate %}
 {{ row.revenue_share|percent }}      60.0% / 60,0 %
 {{ share|percent:0 }}
+{{ decision.at|moment }}             a stored moment (a date-time or its ISO text) in the
+                                     organisation's time zone and the language's format
 """
 
 from django import template
@@ -50,3 +52,9 @@ def percent(value, digits=1):
 def input_number(value):
     """A number for an input field, in the language's format: 12,5 in German."""
     return l10n.input_number(value)
+
+
+@register.filter
+def moment(value):
+    """A date-time (or its ISO text) in the active time zone and the language's format."""
+    return l10n.format_datetime(value)

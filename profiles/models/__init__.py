@@ -1,9 +1,10 @@
 """The profiles app's data, one module per room: the workshop and its tables, profile versions,
-reviews and saved fit checks. Django loads the models from here; the modules import only
-icp_site's and portfolio's models and each other."""
+reviews, saved fit checks, the meeting (agenda, timer, facilitator, pack). Django loads the
+models from here; the modules import only icp_site's and portfolio's models and each other."""
 
 from profiles.models.fit_checks import SavedFitCheck
 from profiles.models.history import WorkshopChange
+from profiles.models.meeting import Function, Meeting, MeetingPack, ParticipantFunction
 from profiles.models.reviews import (
     OPEN_REVIEW_STATUSES,
     DeliveryStatus,
@@ -33,6 +34,10 @@ from profiles.models.workshops import (
 __all__ = [
     "CustomerSegment",
     "ExportState",
+    "Function",
+    "Meeting",
+    "MeetingPack",
+    "ParticipantFunction",
     "SegmentExport",
     "SegmentSet",
     "OPEN_REVIEW_STATUSES",

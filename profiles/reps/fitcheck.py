@@ -25,13 +25,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from icp_site import l10n
 from portfolio.imports.mapping import FIELDS_BY_NAME, normalize_header, suggest_mapping
 from portfolio.imports.pipeline import import_check
 from portfolio.imports.reading import RawTable
 from profiles.reps import prospect_scores
 from profiles.segments.exports import REASON_LABELS
-from profiles.versions import traits
+from profiles.versions import traits, wording
 from profiles.versions.criteria import (
     MULTI_VALUED_ATTRIBUTES,
     NUMERIC_ATTRIBUTES,
@@ -52,18 +51,7 @@ RESULT_LABELS = {
     "missed": pgettext_lazy("criterion", "not met"),
     "unknown": pgettext_lazy("criterion", "unknown"),
 }
-OPERATOR_LABELS = {
-    "eq": _("is"),
-    "ne": _("is not"),
-    "in": _("is one of"),
-    "not_in": _("is none of"),
-    "gt": _("is more than"),
-    "gte": _("is at least"),
-    "lt": _("is less than"),
-    "lte": _("is at most"),
-    "between": _("is between"),
-    "contains": _("contains"),
-}
+OPERATOR_LABELS = wording.OPERATOR_WORDS
 # The customer fields (besides the company table's) a criterion may read, for our own deal.
 DEAL_FIELDS = {
     "seats": (_("Seats / licences"), "number"),
@@ -146,17 +134,22 @@ def check(content: Mapping[str, Any], attributes: Mapping[str, Any]) -> FitResul
 
 def criterion_text(c, labels: Mapping[str, str], *, currency: str | None = None) -> str:
     """A criterion (a Criterion, a CriterionResult or a stored dict) for people:
-    "Employees is between 20–50". With `currency`, numbers in the member's language format
-    and money attributes as money (for pages; exports keep plain digits)."""
+    "Employees is between 20–50", choices by their labels ("Growth is moderate"). With
+    `currency`, numbers in the member's language format and money attributes as money (for
+    pages; exports keep plain digits)."""
     get = c.get if isinstance(c, Mapping) else lambda name, default=None: getattr(c, name)
     value, operator, attribute = get("value"), get("operator"), get("attribute")
+    item = {"attribute": attribute, "operator": operator, "value": value}
+    name = wording.criterion_name(item, labels)
     if currency is not None:
-        money = currency if attribute in l10n.MONEY_ATTRIBUTES else None
-        value = l10n.format_value(value, currency=money, between=operator == "between")
-    elif isinstance(value, list | tuple):
+        text = wording.value_words(
+            attribute, value, currency=currency, between=operator == "between"
+        )
+    else:
+        words = wording.choice_words(attribute, value)
         joiner = "–" if operator == "between" else ", "
-        value = joiner.join(str(v) for v in value)
-    return f"{labels.get(attribute, attribute)} {OPERATOR_LABELS.get(operator, operator)} {value}"
+        text = joiner.join(str(v) for v in words) if isinstance(words, list | tuple) else words
+    return f"{name} {text}"
 
 
 # --------------------------------------------------------------------------- bulk
@@ -191,7 +184,8 @@ def bulk_mapping(
 
 @dataclass(frozen=True)
 class BulkResult:
-    table: pd.DataFrame  # the uploaded columns, then the results; one row per prospect
+    table: pd.DataFrame  # the uploaded columns, then the results in words; one row a prospect
+    segments: list[str]  # each row's segment key (FIT_SEGMENTS)
     counts: dict[str, int]  # prospects per segment (FIT_SEGMENTS)
     rows: int
     problem_rows: int  # rows with a value that could not be read (judged without it)
@@ -227,7 +221,8 @@ def bulk_check(
     result = evaluate_frame(found, prospects)
     table = raw.frame.reset_index(drop=True).copy()
     segment = result["segment"].astype(str).reset_index(drop=True)
-    table[str(_("ICP segment"))] = segment.to_numpy()
+    words = {key: str(label) for key, label in SEGMENT_LABELS.items()}
+    table[str(_("ICP segment"))] = segment.map(words).fillna(segment).to_numpy()
     table[str(_("What to do"))] = segment.map(segment_actions()).to_numpy()
     table[str(_("Criteria known"))] = result["known"].to_numpy()
     table[str(_("Criteria total"))] = result["total"].to_numpy()
@@ -237,8 +232,9 @@ def bulk_check(
     columns = result_columns(found)
     table[str(_("Met"))] = _attribute_lists(result, columns, found, "met", labels)
     table[str(_("Not met"))] = _attribute_lists(result, columns, found, "missed", labels)
-    for name in columns:
-        table[name] = result[name].astype(str).to_numpy()
+    outcomes = {key: str(label) for key, label in RESULT_LABELS.items()}
+    for name, header in zip(columns, _criterion_headers(found, labels, table), strict=True):
+        table[header] = result[name].astype(str).map(outcomes).fillna("").to_numpy()
     scored = prospect_scores.score_columns(
         prospects, scoring_model, today=today or timezone.localdate()
     )
@@ -247,10 +243,26 @@ def bulk_check(
     counts = segment.value_counts().to_dict()
     return BulkResult(
         table=table,
+        segments=segment.tolist(),
         counts={s: int(counts.get(s, 0)) for s in SEGMENT_LABELS},
         rows=len(table),
         problem_rows=checked.invalid_count,
     )
+
+
+def _criterion_headers(found, labels, table) -> list[str]:
+    """A column header per criterion in the reader's words ("Do-or-die: Employees is between"),
+    never one the file already has."""
+    headers: list[str] = []
+    for c in found:
+        item = {"attribute": c.attribute, "operator": c.operator, "value": c.value}
+        base = header = f"{SEGMENT_LABELS[c.segment]}: {wording.criterion_name(item, labels)}"
+        count = 1
+        while header in headers or header in table.columns:
+            count += 1
+            header = f"{base} ({count})"
+        headers.append(header)
+    return headers
 
 
 def _attribute_lists(result, columns, found, outcome: str, labels) -> np.ndarray:

@@ -14,6 +14,7 @@ from portfolio.imports.reading import TEXT_EXTENSIONS, WORKBOOK_EXTENSIONS
 from portfolio.parsing.typed import parse_local_number
 from portfolio.uploads.forms import FIELD_LABELS, NUMBER_FORMAT_CHOICES
 from profiles.reps import fitcheck
+from profiles.versions import traits
 from profiles.versions.criteria import FIT_SEGMENTS
 
 MAX_TEXT = 300
@@ -55,13 +56,21 @@ class FitCheckForm(forms.Form):
             value = self.cleaned_data.get(attribute.key)
             if attribute.kind == "number" and value not in (None, ""):
                 try:
-                    self.cleaned_data[attribute.key] = parse_local_number(value, self.language)
+                    number = parse_local_number(value, self.language)
                 except ValueError:
                     self.add_error(
                         attribute.key,
                         _("Enter a number, such as %(example)s.")
                         % {"example": "1.234,5" if self._comma() else "1,234.5"},
                     )
+                    continue
+                least = traits.minimum(attribute.key)
+                if least is not None and number < least:
+                    self.add_error(
+                        attribute.key, _("Enter %(minimum)s or more.") % {"minimum": least}
+                    )
+                else:
+                    self.cleaned_data[attribute.key] = number
 
     def _comma(self) -> bool:
         return formats.get_format("DECIMAL_SEPARATOR", self.language or None) == ","

@@ -20,10 +20,10 @@ from typing import Any
 import pandas as pd
 from django.urls import reverse
 
-from icp_site import l10n
 from profiles.models import ProfileVersion, Publication
 from profiles.reps import fitcheck
 from profiles.segments import lists, services
+from profiles.versions import wording
 from profiles.versions.criteria import (
     MULTI_VALUED_ATTRIBUTES,
     SEGMENTS,
@@ -74,11 +74,10 @@ def _cell(value):
 
 
 def _display(key: str, value: Any, operator: str, currency: str) -> str:
-    money = currency if key in l10n.MONEY_ATTRIBUTES else None
-    text = l10n.format_value(value, currency=money, between=operator == "between")
+    text = wording.value_words(key, value, currency=currency, between=operator == "between")
     if operator in ("between", "in", "eq", ""):
         return text
-    return f"{fitcheck.OPERATOR_LABELS.get(operator, operator)} {text}"
+    return f"{wording.OPERATOR_WORDS.get(operator, operator)} {text}"
 
 
 def one_pager(version: ProfileVersion, dataset=None) -> dict:

@@ -1,9 +1,11 @@
 from django.urls import path
 
+from profiles.meeting import pack_views
 from profiles.reps import bulk_views, segment_views, views
 
 urlpatterns = [
     path("", views.current_profile, name="current_profile"),
+    path("pdf/", pack_views.current_profile_pdf, name="current_profile_pdf"),
     path("fit-check/", views.fit_check, name="fit_check"),
     path("fit-check/bulk/", bulk_views.fit_check_bulk, name="fit_check_bulk"),
     path(

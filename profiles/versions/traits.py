@@ -11,7 +11,6 @@ The team's own columns live in the step's inputs: {"columns": [{"key", "label", 
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -21,7 +20,9 @@ from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from portfolio.imports.mapping import FIELDS_BY_NAME
 from portfolio.parsing.typed import parse_local_number
+from profiles.versions.list_words import CHOICE_WORDS, plain_word
 
 TABLES = ("company", "buyer")
 STEP_OF_TABLE = {"company": 4, "buyer": 5}
@@ -43,6 +44,7 @@ class Column:
     help: Promise | str = ""
     custom: bool = False
     in_profile: bool = True  # False: describes the table's rows, not the target (a buyer's part)
+    minimum: float | None = None  # the smallest number a cell may hold (besides the field's)
 
     @property
     def summary_kind(self) -> str:
@@ -153,7 +155,7 @@ BUYER_COLUMNS: tuple[Column, ...] = (
         "choice",
         (("female", _("female")), ("male", _("male")), ("other", _("other"))),
     ),
-    Column("age", _("Age"), "number"),
+    Column("age", _("Age"), "number", minimum=0),
     Column("education", _("Education"), "text"),
     Column(
         "personality",
@@ -179,47 +181,9 @@ BUYER_COLUMNS: tuple[Column, ...] = (
 
 BUILT_IN = {"company": COMPANY_COLUMNS, "buyer": BUYER_COLUMNS}
 
-# Columns a customer list may carry under its own header (no customer field holds them): step 4
-# prefills them from there. Headers as value_columns.normalise compares them.
-PREFILL_HEADERS = {
-    "growth_percent": (
-        "growth percent",
-        "growth rate",
-        "growth",
-        "growth per year",
-        "annual growth",
-        "wachstum",
-        "wachstumsrate",
-        "wachstum pro jahr",
-        "tillvaxt",
-        "tillvaxttakt",
-        "arlig tillvaxt",
-        "增长率",
-        "年增长率",
-    ),
-    "market_position_note": (
-        "position in its market",
-        "market rank",
-        "market ranking",
-        "rank in market",
-        "marktrang",
-        "platzierung im markt",
-        "marknadsrang",
-        "市场排名",
-    ),
-    "market_position": ("market position", "marktposition", "marknadsposition", "市场地位"),
-}
-# Words lists use for the choices in our languages: a list's "Marktführer" is a leader.
-CHOICE_WORDS = {
-    "leader": ("marktfuhrer", "marktfuehrer", "marknadsledare", "ledare", "领导者", "领先者"),
-    "challenger": ("herausforderer", "utmanare", "挑战者"),
-    "newcomer": ("neuling", "neueinsteiger", "nykomling", "uppstickare", "新进入者", "新秀"),
-    "recession": ("rezession", "lagkonjunktur", "recession", "衰退"),
-    "stagnation": ("stagnation", "stillastaende", "停滞"),
-    "moderate": ("moderat", "massig", "matt", "适度", "温和"),
-    "hyper-growth": ("hyperwachstum", "hypertillvaxt", "hyper growth", "高速增长", "超高速增长"),
-}
 _BUILT_IN_LABELS = {column.key: column.label for column in (*COMPANY_COLUMNS, *BUYER_COLUMNS)}
+BUILT_IN_KEYS = frozenset(_BUILT_IN_LABELS)
+_NUMBERS = {c.key: c for c in (*COMPANY_COLUMNS, *BUYER_COLUMNS) if c.kind == "number"}
 
 
 def deciders(rows) -> list[tuple[int, dict]]:
@@ -321,6 +285,8 @@ def clean_value(col: Column, raw: Any) -> Any:
             raise ValidationError(_("Enter a number, such as 35 or 2.5.")) from None
         if not math.isfinite(number) or abs(number) >= 1e15:
             raise ValidationError(_("Enter a number, such as 35 or 2.5."))
+        if (least := minimum(col.key)) is not None and number < least:
+            raise ValidationError(_("Enter %(minimum)s or more.") % {"minimum": least})
         return number
     if col.kind == "choice":
         match = next(
@@ -328,7 +294,7 @@ def clean_value(col: Column, raw: Any) -> Any:
                 key
                 for key, label in col.choices
                 if text.casefold() in (key.casefold(), str(label).casefold())
-                or _plain_word(text) in CHOICE_WORDS.get(key, ())
+                or plain_word(text) in CHOICE_WORDS.get(key, ())
             ),
             None,
         )
@@ -338,11 +304,17 @@ def clean_value(col: Column, raw: Any) -> Any:
     return text[:MAX_TEXT]
 
 
-def _plain_word(text: str) -> str:
-    """A word as CHOICE_WORDS spells it: casefolded, without accents, hyphens as spaces."""
-    folded = unicodedata.normalize("NFKD", text.casefold().replace("ß", "ss"))
-    folded = "".join(char for char in folded if not unicodedata.combining(char))
-    return " ".join(folded.replace("-", " ").replace("_", " ").split())
+def minimum(key: str) -> int | float | None:
+    """The smallest number an attribute may be: 0 for what cannot be negative (employees, a
+    company's revenue, seats: the import's rule for the same fields, an age), else None."""
+    column = _NUMBERS.get(key)
+    if column is not None and column.minimum is not None:
+        return column.minimum
+    field_name = column.customer_field if column is not None else key
+    spec = FIELDS_BY_NAME.get(field_name or "")
+    if spec is not None and spec.kind in ("integer", "money", "number") and not spec.allow_negative:
+        return 0
+    return None
 
 
 def pasted_value(col: Column, text: str) -> Any:

@@ -122,6 +122,12 @@ def profile_version_diff(request: MemberRequest):
         "before": before,
         "after": after,
         "diff": diff.diff(before.content, after.content),
+        # The team's own columns by the names they gave them, in either version.
+        "names": {
+            t["key"]: t["label"]
+            for content in (before.content, after.content)
+            for t in content.get("traits", [])
+        },
         "numbers": ProfileVersion.objects.for_organization(org).values_list("number", flat=True),
     }
     return render(request, "profiles/version_diff.html", context)

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from icp_site import l10n
 from portfolio.charts.common import group_labels
 from portfolio.frames.customers import column_label
-from profiles.models import WorkshopStep
 from profiles.workshop import history, picking, results, services, steps
 from profiles.workshop.forms import Step1Form, Step2Form, Step3Form
 from profiles.workshop.pages import live_context, progress
@@ -170,22 +169,6 @@ def context(request, workshop, step, data, *, made=None, **extra) -> dict:
         **live_context(request, workshop, step.number),
         **extra,
     }
-
-
-def cannot_go_on(workshop, number: int) -> str:
-    """Why the team cannot go on to the next step yet ("" when it can): step 3 without a
-    single best customer leaves steps 4-5 nothing to describe."""
-    if number != 3:
-        return ""
-    saved = WorkshopStep.objects.filter(workshop=workshop, number=3).values_list(
-        "inputs", flat=True
-    )
-    if (saved.first() or {}).get("selection"):
-        return ""
-    return _(
-        "No best customer is picked yet, so steps 4 and 5 would have nobody to describe. "
-        "Choose where the company is and the goal, or add customers by hand."
-    )
 
 
 def _what_follows(workshop, number: int, data, inputs: dict, result) -> dict:

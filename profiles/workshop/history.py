@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from profiles.models import WorkshopChange
 from profiles.versions import traits
 from profiles.versions.criteria import OPERATOR_LABELS, value_text
+from profiles.versions.wording import choice_words, trait_name
 from profiles.workshop import forms
 
 MAX_VALUE_TEXT = 40
@@ -46,6 +47,12 @@ _CHOICES = {
     "goal": dict(forms.GOAL_CHOICES),
     "stage": dict(forms.STAGE_CHOICES),
     "n_mode": dict(forms.N_CHOICES),
+}
+ACTION_WORDS = {
+    "proposed": gettext_lazy("proposed"),
+    "changed": gettext_lazy("changed"),
+    "removed": gettext_lazy("removed"),
+    "kept": gettext_lazy("kept"),
 }
 SEGMENT_LABELS = {
     "do-or-die": gettext_lazy("Do-or-die"),
@@ -144,10 +151,10 @@ def _draft_what(field: str, context: dict) -> tuple[str, Any]:
         if parts[-1] == "relevant":
             relevant = {True: _("relevant"), False: _("not relevant")}
             return label, lambda value: str(relevant.get(bool(value)))
-        return label, lambda value: value_text(value) or _("(empty)")
+        return label, lambda value: value_text(choice_words(parts[1], value)) or _("(empty)")
     if parts[0] == "crit":
         segment, attribute, operator = parts[1:4]
-        label = traits.trait_label(attribute, labels.get(attribute, attribute))
+        label = trait_name(attribute, labels)
         operator_label = OPERATOR_LABELS.get(operator, "")
         name = f"{SEGMENT_LABELS.get(segment, segment)} · {label} {operator_label}"
         if len(parts) == 4:  # the criterion itself: added or removed
@@ -155,7 +162,7 @@ def _draft_what(field: str, context: dict) -> tuple[str, Any]:
             return name, lambda value: present if value else _("(none)")
         if parts[4] == "note":
             return f"{name} · {_('Note')}", lambda value: value or _("(empty)")
-        return name, lambda value: value_text(value) or _("(empty)")
+        return name, lambda value: value_text(choice_words(attribute, value)) or _("(empty)")
     if parts[0] == "notes":
         name = _("Notes") + f" · {SEGMENT_LABELS.get(parts[1], parts[1])}"
         return name, lambda value: value or _("(empty)")
@@ -210,3 +217,16 @@ def decision_subject(decision: dict, labels: dict) -> str:
         what, _show = _draft_what(f"crit:{key}", {"labels": labels})
         return what
     return ""
+
+
+def decision_text(decision: dict, labels: dict) -> str:
+    """A decision-log entry in words: "changed Industry", "undid “Step 4 · …”"."""
+    if decision.get("action") == "undone":
+        return undone_text(decision)
+    action = ACTION_WORDS.get(decision.get("action"), ACTION_WORDS["kept"])
+    return f"{action} {decision_subject(decision, labels)}".strip()
+
+
+def undone_text(decision: dict) -> str:
+    """An Undo in the decision log: what was taken back."""
+    return _("undid “%(what)s”") % {"what": describe(decision.get("change") or {})}

@@ -1,11 +1,13 @@
 """What every step page shares: the workshop of the request, the step, the progress bar, and
-the live bar (who else is here, the poll, the newest change and its Undo)."""
+the live bar (who else is here, the poll, the newest change and its Undo) and the meeting bar
+(profiles.meeting.room: the facilitator, the room's step, the timer)."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from icp_site.access import MemberRequest, get_for_member
+from profiles.meeting import room
 from profiles.models import Workshop, WorkshopStep
 from profiles.versions import traits
 from profiles.workshop import history, live, steps
@@ -58,6 +60,7 @@ def live_context(request: MemberRequest, workshop: Workshop, number: int, state=
         "live_url": reverse("workshop_live", args=[workshop.pk, number]),
         "poll_seconds": live.POLL_SECONDS,
         "last_change": history.last_change(workshop.pk),
+        "meeting_bar": room.page_bar(request, workshop, number),
     }
 
 

@@ -19,6 +19,7 @@ from profiles.models import Workshop, WorkshopStep
 from profiles.workshop import history, picking, results, steps
 
 PRESETS_FROM_DATA = ("method", "thirds", "cumulative")
+METHOD_METRICS = ("seats",)  # the measures the method's example limits (1-5 / 6-20 / 21+) fit
 
 
 class StaleVersion(Exception):
@@ -218,6 +219,12 @@ def _prepare(number: int, previous: dict, inputs: dict, workshop, data) -> dict:
     """Fill in what the inputs leave to the data: a preset's limits, the proposal."""
     if number == 1:
         preset, metric = inputs.get("preset"), inputs.get("metric")
+        # Limits belong to their measure: the method's 5 / 20 seats or limits typed for
+        # another measure mean nothing for revenue. Propose limits from the new data.
+        measure_changed = metric != previous.get("metric") and preset == previous.get("preset")
+        meaningless = preset == "custom" or (preset == "method" and metric not in METHOD_METRICS)
+        if measure_changed and meaningless:
+            inputs["preset"] = preset = "cumulative"
         switched = preset != previous.get("preset") or metric != previous.get("metric")
         former = bool(inputs.get("include_former"))
         switched = switched or former != bool(previous.get("include_former"))

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -18,6 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from icp_site import submissions
 from icp_site.access import MemberRequest, leader_required, member_required
 from portfolio.frames import cache as frame_cache
+from profiles.meeting import room
 from profiles.models import Workshop
 from profiles.versions import traits
 from profiles.workshop import form_steps, history, live, results, services, steps, undo
@@ -111,19 +112,19 @@ def workshop_step_save(request: MemberRequest, pk: int, number: int):
             outcome = form_steps.save(request, workshop, step, data, form, outcome.posted)
         except ValidationError as error:
             form_steps.add_errors(form, error)
-    blocked = ""
+    # Steps 4 and 5 describe the best customers: step 3 is not left with nobody picked.
+    nobody = number == 3 and "next" in request.POST and not _picked(workshop, data)
     if not form.errors and not outcome.conflicts and not outcome.taken:
-        going_on = "next" in request.POST and number + 1 in steps.STEP_PAGES
-        blocked = form_steps.cannot_go_on(workshop, number) if going_on else ""
-        if going_on and not blocked:
+        if "next" in request.POST and number + 1 in steps.STEP_PAGES and not nobody:
             url = reverse("workshop_step", args=[workshop.pk, number + 1])
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-        if not request.htmx and not blocked:
+        if nobody and not request.htmx:
+            messages.error(request, _(NOBODY_PICKED))
+        if not request.htmx:
             return redirect("workshop_step", pk=workshop.pk, number=number)
     step.refresh_from_db()
-    context = form_steps.context(
-        request, workshop, step, data, form=form, oob=True, blocked=blocked
-    )
+    context = form_steps.context(request, workshop, step, data, form=form, oob=True)
+    context["nobody_picked"] = nobody
     if form.errors and not request.htmx:
         # The page again with what the person typed (in the browser it is still there).
         context["fields"] = form_steps.fields(
@@ -136,13 +137,24 @@ def workshop_step_save(request: MemberRequest, pk: int, number: int):
     if request.htmx:
         response = render(request, f"profiles/step{number}.html#results", context)
     else:
-        status = 400 if form.errors or blocked else 409
+        status = 400 if form.errors else 409
         response = render(request, f"profiles/step{number}.html", context, status=status)
     if outcome.conflicts:
         response["HX-Trigger"] = "field-conflict"
     elif form.errors:
         response["HX-Trigger"] = "field-invalid"
     return response
+
+
+NOBODY_PICKED = gettext_noop(
+    "No best customer is picked: steps 4 and 5 describe them. Raise the number to take or add "
+    "customers below."
+)
+
+
+def _picked(workshop, data) -> int:
+    """How many best customers step 3 picks now."""
+    return form_steps.step_result(workshop, 3, data).selection_count
 
 
 @require_POST
@@ -228,6 +240,9 @@ def workshop_live(request: MemberRequest, pk: int, number: int):
         response = table_live.live_table(request, pk, traits.TABLE_OF_STEP[number], state)
     else:
         response = _form_step_live(request, pk, number, state)
+    if response.status_code == 200:
+        bar = room.bar_html(request, workshop_id=pk, revision=state.revision, page_step=number)
+        response.content = bar + response.content
     response.setdefault("ETag", etag)
     # The page sends If-None-Match itself (static/js/live.js); the browser cache stays out.
     response["Cache-Control"] = "no-store"

@@ -56,6 +56,13 @@ document.addEventListener("submit", (event) => {
   }
 });
 
+// A "Print" button (the one-pager's) prints the page; its print stylesheet makes it one A4 page.
+document.addEventListener("click", (event) => {
+  if (event.target.closest && event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
+
 // A polite announcement for screen readers ("Saved", a conflict): the live region in base.html.
 window.icpAnnounce = (text) => {
   const region = document.getElementById("announcer");

@@ -84,6 +84,9 @@ def test_a_trait_switched_off_is_struck_through_and_labelled_at_full_contrast(le
     expect(label).to_be_hidden()
     checkbox.uncheck()
     expect(label).to_be_visible()
+    # Both saves answered before the test ends: a save still running while the database is
+    # flushed deadlocked the flush once on a loaded machine.
+    page.wait_for_load_state("networkidle")
     styles = row.evaluate(
         """(tr) => Array.from(tr.querySelectorAll("th, td")).map((cell) => ({
              opacity: getComputedStyle(cell).opacity,

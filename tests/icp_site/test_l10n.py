@@ -57,18 +57,22 @@ def test_percentages_are_written_the_way_the_language_writes_them(language, expe
 
 
 @pytest.mark.parametrize(
-    ("language", "short", "long"),
+    ("language", "day", "moment"),
     [
-        ("de", "01.03.2025", "1. März 2025"),
-        ("sv", "2025-03-01", "1 mars 2025"),
-        ("zh-hans", "2025年3月1日", "2025年3月1日"),
-        ("en", "1 Mar 2025", "1 March 2025"),
+        ("de", "01.03.2025", "01.03.2025, 14:05"),
+        ("sv", "2025-03-01", "2025-03-01 14:05"),
+        ("zh-hans", "2025年3月1日", "2025年3月1日 14:05"),
+        ("en", "1 Mar 2025", "1 Mar 2025, 14:05"),
     ],
 )
-def test_dates_follow_the_language(language, short, long):
+def test_each_language_has_one_date_format_and_one_date_time_format(language, day, moment):
+    when = datetime.datetime(2025, 3, 1, 14, 5)
     with translation.override(language):
-        assert date_format(datetime.date(2025, 3, 1), "SHORT_DATE_FORMAT") == short
-        assert date_format(datetime.date(2025, 3, 1), "DATE_FORMAT") == long
+        for name in ("DATE_FORMAT", "SHORT_DATE_FORMAT"):
+            assert date_format(datetime.date(2025, 3, 1), name) == day
+        for name in ("DATETIME_FORMAT", "SHORT_DATETIME_FORMAT"):
+            assert date_format(when, name) == moment
+        assert l10n.format_date(when) == day and l10n.format_datetime(when) == moment
 
 
 @pytest.mark.django_db

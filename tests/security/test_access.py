@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from icp_site.models import Invitation, Role
 from portfolio.models import ScoringModel
-from profiles.models import ReminderDelivery, ReviewReminder, SegmentExport, SegmentSet
+from profiles.models import (
+    MeetingPack,
+    ReminderDelivery,
+    ReviewReminder,
+    SegmentExport,
+    SegmentSet,
+)
 from profiles.workshop.tables import buyers
 from profiles.workshop.tables import services as table_services
 from tests.factories import (
@@ -163,7 +169,32 @@ OBJECT_KWARGS = {
     "profile_version": lambda team: {"number": _version(team).number},
     "profile_version_publish": lambda team: {"number": _version(team).number},
     "profile_version_restore": lambda team: {"number": _version(team).number},
+    "meeting_agenda": lambda team: {"pk": WorkshopFactory(organization=team.organization).pk},
+    "meeting_room": lambda team: {"pk": WorkshopFactory(organization=team.organization).pk},
+    "meeting_present": lambda team: {
+        "pk": WorkshopFactory(organization=team.organization).pk,
+        "number": 1,
+    },
+    "meeting_present_live": lambda team: {
+        "pk": WorkshopFactory(organization=team.organization).pk,
+        "number": 1,
+    },
+    "meeting_pack_create": lambda team: {"pk": WorkshopFactory(organization=team.organization).pk},
+    "meeting_pack_progress": lambda team: _pack(team),
+    "meeting_pack_download": lambda team: {**_pack(team), "kind": "pdf"},
 }
+
+
+def _pack(team):
+    workshop = WorkshopFactory(organization=team.organization)
+    pack = MeetingPack.objects.create(
+        organization=team.organization,
+        workshop=workshop,
+        requested_by=team.leader.user,
+        state="ready",
+        total=9,
+    )
+    return {"pk": workshop.pk, "pack": pack.pk}
 
 
 def _cell(team):

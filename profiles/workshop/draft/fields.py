@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from profiles.versions import traits, wording
 from profiles.versions.criteria import SEGMENTS, Criterion, CriterionError, value_text
 from profiles.versions.diff import criterion_key
 from profiles.workshop.draft import build as draft
@@ -102,12 +103,43 @@ def value(content: dict, field: str) -> Any:
     raise FieldGone(field)
 
 
+def attribute_of(field: str) -> str | None:
+    """The trait or criterion attribute whose value a field holds (None: notes, a note)."""
+    parts = field.split(":")
+    if parts[0] == "trait" and parts[-1] == "value":
+        return parts[1]
+    if parts[0] == "crit" and len(parts) == 5 and parts[4] == "value":
+        return parts[2]
+    return None
+
+
 def text(content: dict, field: str) -> str:
-    """A field as its input shows it (and as a post of it is compared with)."""
+    """A field as its input shows it (and as a post of it is compared with): the built-in
+    choices by their labels in the reader's language ("Herausforderer", not "challenger")."""
     current = value(content, field)
     if field.endswith(":relevant"):
         return "on" if current else ""
+    if (attribute := attribute_of(field)) is not None:
+        current = wording.choice_words(attribute, current)
     return value_text(current) if not isinstance(current, str) else current
+
+
+def _keys(attribute: str, parsed: Any) -> Any:
+    """What was typed, with choices typed by label (or key) turned into their keys."""
+    if isinstance(parsed, list):
+        return [wording.choice_key(attribute, v) if isinstance(v, str) else v for v in parsed]
+    return wording.choice_key(attribute, parsed) if isinstance(parsed, str) else parsed
+
+
+def _at_least(attribute: str, parsed: Any) -> Any:
+    """`parsed`, refused when it holds a number below what the attribute can be (-5 employees)."""
+    least = traits.minimum(attribute)
+    numbers = parsed if isinstance(parsed, list) else [parsed]
+    if least is not None and any(
+        isinstance(n, int | float) and not isinstance(n, bool) and n < least for n in numbers
+    ):
+        raise ValidationError(_("Enter %(minimum)s or more.") % {"minimum": least})
+    return parsed
 
 
 def same_text(a: str, b: str) -> bool:
@@ -124,7 +156,8 @@ def parse(content: dict, field: str, typed: str, column_of) -> Any:
     if parts[0] == "trait":
         if parts[2] == "relevant":
             return typed == "on"
-        return draft.parse_trait_value(typed, column_of(parts[1]))
+        parsed = _keys(parts[1], draft.parse_trait_value(typed, column_of(parts[1])))
+        return _at_least(parts[1], parsed)
     if parts[0] == "notes":
         return str(typed or "").strip()[:MAX_NOTE]
     if parts[0] == "crit" and len(parts) == 5:
@@ -133,7 +166,7 @@ def parse(content: dict, field: str, typed: str, column_of) -> Any:
             raise FieldGone(field)
         if parts[4] == "note":
             return " ".join(str(typed or "").split())[:MAX_REASON]
-        parsed = draft.parse_criterion_value(typed, parts[3])
+        parsed = _at_least(parts[2], _keys(parts[2], draft.parse_criterion_value(typed, parts[3])))
         try:
             return Criterion.from_dict({**found[1], "value": parsed}).to_dict()["value"]
         except CriterionError as error:
@@ -147,11 +180,12 @@ def new_criterion(segment: str, attribute: str, operator: str, typed: str, note:
         "segment": segment,
         "attribute": (attribute or "").strip(),
         "operator": operator,
-        "value": draft.parse_criterion_value(typed, operator),
+        "value": _keys((attribute or "").strip(), draft.parse_criterion_value(typed, operator)),
         "note": " ".join(str(note or "").split())[:MAX_REASON],
     }
     if not item["attribute"]:
         raise ValidationError(_("Choose the attribute of the new criterion."))
+    _at_least(item["attribute"], item["value"])
     try:
         return Criterion.from_dict(item).to_dict()
     except CriterionError as error:

@@ -16,8 +16,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portfolio.frames import cache as frame_cache
+from portfolio.frames.customers import column_label
+from profiles.meeting import checklist
 from profiles.models import ProfileVersion
-from profiles.versions import criteria
+from profiles.versions import criteria, traits, wording
 from profiles.versions.criteria import OPERATORS, SEGMENTS
 from profiles.versions.diff import empty_content
 from profiles.workshop import history, steps
@@ -57,7 +59,7 @@ def draft_field(step, content: dict, field_id: str, label: str, kind: str = "tex
 def _trait_rows(step, content: dict, evidence) -> list[dict]:
     rows = []
     for trait in content["traits"]:
-        key, label = trait["key"], trait["label"]
+        key, label = trait["key"], traits.trait_label(trait["key"], trait["label"])
         value = draft_field(step, content, fields.trait_field(key, "value"), label)
         relevant = draft_field(
             step,
@@ -69,6 +71,7 @@ def _trait_rows(step, content: dict, evidence) -> list[dict]:
         rows.append(
             {
                 **trait,
+                "label": label,
                 "value_field": value,
                 "relevant_field": relevant,
                 "evidence": evidence(key, trait["value"]),
@@ -84,7 +87,7 @@ def _criterion_rows(step, content: dict, segment: str, labels: dict) -> list[dic
     for item in content["criteria"]:
         if item["segment"] != segment:
             continue
-        label = labels.get(item["attribute"], item["attribute"])
+        label = wording.trait_name(item["attribute"], labels)
         operator = criteria.OPERATOR_LABELS.get(item["operator"], item["operator"])
         name = f"{label} {operator}"
         rows.append(
@@ -173,7 +176,7 @@ def context(request, workshop, step, *, state=None, evidence=None) -> dict:
     """Everything step 6 shows."""
     evidence = evidence or evidence_module.Evidence(workshop)
     content = {**empty_content(), **step.inputs}
-    labels = {trait["key"]: trait["label"] for trait in content["traits"]}
+    labels = {t["key"]: traits.trait_label(t["key"], t["label"]) for t in content["traits"]}
     trait_rows = _trait_rows(step, content, evidence)
     segments = [
         {
@@ -194,7 +197,11 @@ def context(request, workshop, step, *, state=None, evidence=None) -> dict:
         (s.column.key, str(s.column.label)) for s in evidence.by_key.values() if s.column.in_profile
     ]
     known = {key for key, _label in attributes}
-    attributes += [(f, f) for f in ("revenue", "seats", "owner", "contract_type") if f not in known]
+    attributes += [
+        (f, column_label(f))
+        for f in ("revenue", "seats", "owner", "contract_type")
+        if f not in known
+    ]
     can_edit = request.membership.can_edit
     return {
         "workshop": workshop,
@@ -213,6 +220,7 @@ def context(request, workshop, step, *, state=None, evidence=None) -> dict:
         "progress": progress(workshop, current=6),
         **live_context(request, workshop, 6, state),
         "has_tables": any(evidence.by_key.values()),
+        "checklist": checklist.checklist(workshop),
         "versions": ProfileVersion.objects.for_organization(workshop.organization).filter(
             workshop=workshop
         )[:5],

@@ -18,6 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from icp_site.access import MemberRequest, leader_required, member_required
 from portfolio.frames import cache as frame_cache
+from profiles.meeting import checklist
 from profiles.models import Workshop, WorkshopStep
 from profiles.versions import services as version_services
 from profiles.versions.diff import empty_content
@@ -281,6 +282,16 @@ def profile_version_create(request: MemberRequest, pk: int):
         result, errors = _apply(request, step, post, evidence)
         if errors or result.conflicts or result.gone or post.new_error:
             return _refused(request, workshop, post, result, errors, note=note)
+    if (unmet := checklist.unmet(workshop)) and request.POST.get("checklist_ack") != "1":
+        context = _context(request, workshop, step, version_note=note)
+        context["errors"] = [
+            _(
+                "Not saved as a version: the check-list is not complete (%(items)s). Complete "
+                "it, or tick “Save anyway” if the team knows what is missing."
+            )
+            % {"items": "; ".join(item.label for item in unmet)}
+        ]
+        return render(request, TEMPLATE, context, status=400)
     try:
         version = version_services.profile_version_save(
             workshop=workshop, user=request.user, note=note

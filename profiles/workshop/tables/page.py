@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from icp_site import l10n
 from portfolio.frames import cache as frame_cache
 from portfolio.frames import steps as data
-from profiles.models import Workshop, WorkshopStep
+from profiles.models import ProfileRow, Workshop, WorkshopStep
 from profiles.versions import traits
 from profiles.workshop import history, live, steps
 from profiles.workshop.pages import live_context, progress
@@ -127,6 +127,19 @@ class Decided:
 
 def _pairs(rows):
     return [(row.customer_id, row.values) for row in rows]
+
+
+def current_summaries(workshop, table: str) -> list[summaries.Summary]:
+    """The summaries under the columns of a table for the current pick of best customers."""
+    step = step_of_table(workshop, table)
+    cols = traits.columns(table, step.inputs)
+    chosen = set(table_services.selection(workshop))
+    rows = [
+        row
+        for row in ProfileRow.objects.filter(workshop=workshop, table=table)
+        if row.customer_id in chosen
+    ]
+    return column_summaries(workshop, table, rows, cols)
 
 
 def _tally(dataset, col):

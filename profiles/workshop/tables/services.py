@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from portfolio.frames.value_columns import normalise
 from portfolio.models import Customer
 from profiles.models import ProfileRow, Workshop, WorkshopStep
-from profiles.versions import traits
+from profiles.versions import list_words, traits
 from profiles.workshop import history
 
 
@@ -128,7 +128,7 @@ def _prefill(table: str, customer: Customer) -> dict:
         raw = getattr(customer, col.customer_field) if col.customer_field else None
         if raw in (None, ""):
             raw = (customer.extra or {}).get(col.key)
-        for header in traits.PREFILL_HEADERS.get(col.key, ()):
+        for header in list_words.PREFILL_HEADERS.get(col.key, ()):
             if raw not in (None, ""):
                 break
             raw = own.get(header)

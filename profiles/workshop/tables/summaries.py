@@ -351,6 +351,11 @@ class Summary:
         return display(self.column, value)
 
     @property
+    def tied_text(self) -> str:
+        """The other values as common as the most common one, as the cells show them."""
+        return ", ".join(display(self.column, tie.value) for tie in self.summary.tied)
+
+    @property
     def colour(self) -> str | None:
         if self.column.key == "disc" and self.suggestion is not None:
             return DISC_COLOURS.get(str(self.suggestion.value))

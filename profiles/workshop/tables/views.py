@@ -22,7 +22,7 @@ from profiles.workshop.tables import services as table_services
 from profiles.workshop.tables.page import (
     TEMPLATE,
     Cell,
-    column_summaries,
+    current_summaries,
     page_context,
     step_of_table,
     table_of,
@@ -158,12 +158,7 @@ def profile_table_paste(request: MemberRequest, pk: int, table: str):
 
 
 def _current_summaries(workshop, table):
-    step = step_of_table(workshop, table)
-    cols = traits.columns(table, step.inputs)
-    rows = list(ProfileRow.objects.filter(workshop=workshop, table=table))
-    chosen = set(table_services.selection(workshop))
-    rows = [row for row in rows if row.customer_id in chosen]
-    return column_summaries(workshop, table, rows, cols)
+    return current_summaries(workshop, table)
 
 
 # --------------------------------------------------------------------------- columns and done

@@ -106,14 +106,20 @@ def test_member_pages_escape_names(team):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
 
 
-def test_admin_sets_the_organisations_name_default_language_and_currency(team):
+def test_admin_sets_the_organisations_name_default_language_currency_and_time_zone(team):
     response = team.client("admin").post(
         reverse("organization_settings"),
-        {"name": "Acme Sverige AB", "default_language": "sv", "currency": "SEK"},
+        {
+            "name": "Acme Sverige AB",
+            "default_language": "sv",
+            "currency": "SEK",
+            "time_zone": "America/New_York",
+        },
     )
     assert response.status_code == 302
     team.organization.refresh_from_db()
     organization = team.organization
+    assert organization.time_zone == "America/New_York"
     assert (organization.name, organization.default_language, organization.currency) == (
         "Acme Sverige AB",
         "sv",

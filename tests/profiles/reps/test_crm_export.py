@@ -106,3 +106,13 @@ def test_the_segment_export_follows_the_filters(team):
 
 def test_no_published_profile_no_export(team):
     assert team.client("rep").get(reverse("crm_export")).status_code == 404
+
+
+def test_the_reps_export_names_the_segments_in_the_members_language(team):
+    published_profile(team, customers=CUSTOMERS)
+    team.rep.user.language = "de"
+    team.rep.user.save()
+    response = team.client("rep").get(reverse("segment_list_export"), {"format": "csv"})
+    segments = set(_csv(response).iloc[:, 4])
+    words = {"Do-or-die", "Neutral", "Do-not", "Unbekannt: zu wenig bekannt"}
+    assert segments and segments <= words

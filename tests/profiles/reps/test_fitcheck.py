@@ -1,6 +1,7 @@
 """The fit check: one prospect by form, the bulk check of a prospect list."""
 
 import io
+import re
 
 import pandas as pd
 import pytest
@@ -220,9 +221,12 @@ def test_the_bulk_check_gives_each_row_its_segment_and_criteria():
     assert mapping["customer_type"] == "B2B/B2C"
     result = fitcheck.bulk_check(raw, mapping, content())
     table = result.table
-    assert table["ICP segment"].tolist() == ["do-or-die", "do-not", "do-or-die", "do-or-die"]
+    assert result.segments == ["do-or-die", "do-not", "do-or-die", "do-or-die"]
+    assert table["ICP segment"].tolist() == ["Do-or-die", "Do-not", "Do-or-die", "Do-or-die"]
     assert table["Criteria known"].tolist() == [4, 4, 3, 4]
-    assert table["do-or-die: employees between"].tolist() == ["met", "missed", "unknown", "met"]
+    # Headers and answers in words, no code keys ("do-or-die: employees between", "missed").
+    header = "Do-or-die: Employees is between"
+    assert table[header].tolist() == ["met", "not met", "unknown", "met"]
     assert table["Met"].iloc[0] == "Industry; Employees; Country"
     assert result.counts == {"do-or-die": 3, "neutral": 0, "do-not": 1, "unknown": 0}
     # Employees unknown, but one of two do-or-die criteria known and met is enough.
@@ -231,11 +235,11 @@ def test_the_bulk_check_gives_each_row_its_segment_and_criteria():
 
 def test_the_same_prospect_gets_the_same_answer_alone_and_in_a_list():
     raw = _raw()
-    table = fitcheck.bulk_check(raw, fitcheck.bulk_mapping(raw.columns, content()), content()).table
+    result = fitcheck.bulk_check(raw, fitcheck.bulk_mapping(raw.columns, content()), content())
     alone = fitcheck.check(
         content(), {"industry": "Telco", "customer_type": "B2B", "country": "SE"}
     )
-    assert table["ICP segment"].iloc[2] == alone.segment
+    assert result.segments[2] == alone.segment
 
 
 @pytest.mark.django_db
@@ -263,7 +267,8 @@ def test_a_rep_uploads_maps_and_downloads_a_prospect_list(team):
         "Åkerlund & Söner AB",
         "北京科技有限公司",
     ]
-    assert table["ICP segment"].tolist() == ["do-or-die", "do-not", "do-or-die", "do-or-die"]
+    assert table["ICP segment"].tolist() == ["Do-or-die", "Do-not", "Do-or-die", "Do-or-die"]
+    assert not [h for h in table.columns if re.search(r"(do-or-die|do-not|neutral):|_", h)]
 
 
 @pytest.mark.django_db
@@ -293,3 +298,12 @@ def test_another_members_upload_is_not_reachable(team):
     other = Client()
     other.force_login(team.leader.user)
     assert other.get(reverse("fit_check_bulk_mapping")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_fit_check_refuses_a_negative_number_of_employees(team):
+    published_profile(team)
+    response = team.client("rep").post(reverse("fit_check"), {"fit-employees": "-5"})
+    assert response.status_code == 200
+    assert "Enter 0 or more." in response.text
+    assert 'data-segment="' not in response.text  # no answer from a value that cannot be

@@ -51,7 +51,8 @@ def test_a_list_is_judged_and_scored_in_one_pass():
         raw, mapping, content(), scoring_model=model(), today=dt.date(2026, 1, 1)
     )
     table = result.table
-    assert table["ICP segment"].tolist() == ["do-or-die", "do-not", "do-or-die", "do-or-die"]
+    assert table["ICP segment"].tolist() == ["Do-or-die", "Do-not", "Do-or-die", "Do-or-die"]
+    assert result.segments == ["do-or-die", "do-not", "do-or-die", "do-or-die"]
     scores = table["Value score (Margin and revenue)"].tolist()
     # Revenue and margin, ranked among the prospects; Gamma lacks a margin: no score.
     assert scores[0] == 100.0 and scores[2] == ""

@@ -157,8 +157,8 @@ def test_the_bulk_check_reads_growth_as_the_import_does():
     )
     result = fitcheck.bulk_check(raw, fitcheck.bulk_mapping(raw.columns, profile), profile)
     assert result.problem_rows == 0
-    assert result.table["neutral: growth in"].tolist() == ["met", "missed", "missed"]
-    assert result.table["ICP segment"].tolist() == ["neutral", "do-not", "neutral"]
+    assert result.table["Neutral: Growth is"].tolist() == ["met", "not met", "not met"]
+    assert result.segments == ["neutral", "do-not", "neutral"]
 
 
 # --------------------------------------------------------------------------- the one-pager

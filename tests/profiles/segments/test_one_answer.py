@@ -139,7 +139,7 @@ def test_every_place_gives_every_demo_customer_the_same_segment(demo):
     result = fitcheck.bulk_check(raw, fitcheck.bulk_mapping(raw.columns, content), content)
     assert result.problem_rows == 0  # growth words are words, not broken percentages
     by_id = {v: k for k, v in names.items()}
-    bulk = dict(zip(result.table["Customer ID"], result.table["ICP segment"], strict=True))
+    bulk = dict(zip(result.table["Customer ID"], result.segments, strict=True))
     assert {by_id[k]: v for k, v in bulk.items()} == stored
 
     # The fit check page of an existing customer and the API, for the corrected best customers

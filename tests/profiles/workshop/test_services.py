@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from profiles.models import Workshop, WorkshopStep
-from profiles.workshop import services
+from profiles.workshop import results, services
 from tests.factories import DatasetFactory
 from tests.profiles.helpers import step, workshop_with_customers
 
@@ -131,6 +131,27 @@ def test_typing_a_threshold_switches_the_preset_to_custom(team):
         "thresholds": [3, 20],
         "include_former": False,
     }
+
+
+def test_switching_the_measure_proposes_limits_for_it_instead_of_keeping_the_seats_ones(team):
+    workshop = workshop_with_customers(team.organization)
+    save_defaults(workshop, 1)  # seats with the method's 5 / 20
+    saved = save(workshop, 1, metric="revenue")
+    expected = results.preset_thresholds(results.WorkshopData(workshop), "revenue", "cumulative")
+    assert saved.inputs == {
+        "metric": "revenue",
+        "preset": "cumulative",
+        "thresholds": expected,
+        "include_former": False,
+    }
+    assert expected != [5, 20]
+    # Limits typed for revenue are not kept for another measure either.
+    save(workshop, 1, thresholds=[250, 2000])
+    assert step(workshop, 1).inputs["preset"] == "custom"
+    back = save(workshop, 1, metric="seats")
+    assert back.inputs["preset"] == "cumulative" and back.inputs["thresholds"] != [250, 2000]
+    # Choosing the method's example for seats again gives its limits.
+    assert save(workshop, 1, preset="method").inputs["thresholds"] == [5, 20]
 
 
 def test_changing_the_thresholds_marks_the_saved_later_steps_for_review(team):

@@ -301,3 +301,22 @@ def test_a_save_groups_the_customers_and_draws_the_histogram_once(
     response = post(team.client("leader"), workshop, number, htmx=True)
     assert response.status_code == 200 and step(workshop, number).version == 1
     assert sorted(calls) == ["group_by_size", "size_histogram"]
+
+
+def test_step_three_is_not_left_with_no_best_customer_picked(team, workshop):
+    leader = team.client("leader")
+    post(leader, workshop, 1)
+    post(leader, workshop, 2)
+    post(leader, workshop, 3)
+    for _ in range(20):  # the team excludes every proposed customer
+        picked = step(workshop, 3).inputs["selection"]
+        if not picked:
+            break
+        post(leader, workshop, 3, htmx=True, exclude=picked[0], reason="Not a fit")
+    assert step(workshop, 3).inputs["selection"] == []
+    response = post(leader, workshop, 3, htmx=True, next="1")
+    assert "HX-Redirect" not in response
+    assert 'role="alert">No best customer is picked' in response.text
+    response = post(leader, workshop, 3, next="1")  # without JavaScript
+    assert response["Location"] == page_url(workshop, 3)
+    assert "No best customer is picked" in leader.get(page_url(workshop, 3)).text

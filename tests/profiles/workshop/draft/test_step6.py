@@ -204,6 +204,7 @@ def test_save_as_version_saves_the_pending_edits_first(team, workshop):
     client = team.client("leader")
     rebuild(client, workshop)
     post = _form(workshop, texts={"notes:do-not": "Consumers"}, note="With notes")
+    post["checklist_ack"] = "1"  # no participant has a function: the team saves anyway
     response = client.post(reverse("profile_version_create", args=[workshop.pk]), post)
     version = ProfileVersion.objects.get(organization=team.organization)
     assert response["Location"] == reverse("profile_version", args=[version.number])
@@ -260,7 +261,10 @@ def test_saving_a_version_and_publishing_it_from_the_pages(team, workshop):
     team.organization.save()
     client = team.client("leader")
     rebuild(client, workshop)
-    response = client.post(reverse("profile_version_create", args=[workshop.pk]), {"note": "First"})
+    response = client.post(
+        reverse("profile_version_create", args=[workshop.pk]),
+        {"note": "First", "checklist_ack": "1"},
+    )
     version = ProfileVersion.objects.get(organization=team.organization)
     assert response["Location"] == reverse("profile_version", args=[version.number])
     assert (version.number, version.note, version.content["traits"]) == (
@@ -307,7 +311,7 @@ def test_the_history_diff_and_restore_pages(team, workshop):
     assert "v1" in history and "v2" in history
     diff = rep.get(reverse("profile_version_diff"), {"a": 1, "b": 2}).content.decode()
     assert "− Industry: IT" in diff
-    assert "industry in: IT → IT, Telco" in diff
+    assert "Industry is one of: IT → IT, Telco" in diff
     assert rep.get(reverse("profile_version_diff"), {"a": 1, "b": 99}).status_code == 404
     assert rep.post(reverse("profile_version_restore", args=[1])).status_code == 403
     team.client("leader").post(reverse("profile_version_restore", args=[1]), {"note": ""})
@@ -358,3 +362,70 @@ def test_the_demo_has_a_completed_workshop_and_a_published_profile(settings):
     assert current.number == 1 and ProfileVersion.objects.filter(organization=org).count() == 1
     assert {c["segment"] for c in current.content["criteria"]} == {"do-or-die", "neutral", "do-not"}
     assert any(d["reason"] for d in current.content["decisions"])
+
+
+def test_several_criteria_are_changed_in_one_save(team, workshop):
+    client = team.client("leader")
+    rebuild(client, workshop)
+    content = step6(workshop).inputs
+    content["criteria"] = [
+        {"segment": "do-or-die", "attribute": "industry", "operator": "in", "value": ["IT"]},
+        {"segment": "do-not", "attribute": "employees", "operator": "lt", "value": 10},
+    ]
+    WorkshopStep.objects.filter(workshop=workshop, number=6).update(inputs=content)
+    industry = fields.criterion_field(content["criteria"][0], "value")
+    employees = fields.criterion_field(content["criteria"][1], "value")
+    post = _form(workshop, texts={industry: "IT, Telco", employees: "5"})
+    assert client.post(save_url(workshop), post).status_code == 302
+    saved = {c["attribute"]: c["value"] for c in step6(workshop).inputs["criteria"]}
+    assert saved == {"industry": ["IT", "Telco"], "employees": 5}
+
+
+def test_a_number_that_cannot_be_negative_is_refused(team, workshop):
+    client = team.client("leader")
+    rebuild(client, workshop)
+    content = step6(workshop).inputs
+    if not any(t["key"] == "employees" for t in content["traits"]):
+        content["traits"].append(
+            {"key": "employees", "label": "Employees", "value": 50, "relevant": True}
+            | {"source": "company"}
+        )
+        WorkshopStep.objects.filter(workshop=workshop, number=6).update(inputs=content)
+    field = fields.trait_field("employees", "value")
+    response = client.post(save_url(workshop), _form(workshop, texts={field: "-5"}))
+    assert response.status_code == 400  # the form again, with the message
+    assert "Enter 0 or more." in response.text
+    employees = next(t for t in step6(workshop).inputs["traits"] if t["key"] == "employees")
+    assert employees["value"] != -5
+
+
+def test_the_decision_log_shows_times_in_the_organisations_time_zone(team, workshop):
+    team.organization.time_zone = "America/New_York"
+    team.organization.save()
+    client = team.client("leader")
+    rebuild(client, workshop)
+    content = step6(workshop).inputs
+    content["decisions"] = [
+        {
+            "key": "industry",
+            "action": "changed",
+            "at": "2026-01-15T15:00:00+00:00",
+            "by": "Leo Leader",
+            "reason": "Nordics",
+        }
+    ]
+    WorkshopStep.objects.filter(workshop=workshop, number=6).update(inputs=content)
+    page = client.get(reverse("workshop_step", args=[workshop.pk, 6])).text
+    assert "15 Jan 2026, 10:00" in page and "15:00" not in page
+
+
+def test_save_as_version_asks_for_the_check_list_first(team, workshop):
+    client = team.client("leader")
+    rebuild(client, workshop)
+    url = reverse("profile_version_create", args=[workshop.pk])
+    response = client.post(url, {"note": "First"})
+    assert response.status_code == 400
+    assert "the check-list is not complete (Every function is represented;" in response.text
+    assert not ProfileVersion.objects.exists()
+    assert client.post(url, {"note": "First", "checklist_ack": "1"}).status_code == 302
+    assert ProfileVersion.objects.filter(organization=team.organization).count() == 1
