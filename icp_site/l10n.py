@@ -104,14 +104,18 @@ def input_number(value) -> str:
     return formats.number_format(value)
 
 
+def _moment(value):
+    """A date or date-time as given, or read from its ISO text; None for nothing readable."""
+    if value is None or value == "":
+        return None
+    return _parse_moment(value) if isinstance(value, str) else value
+
+
 def format_date(value) -> str:
     """A date (or the day of a date-time, in the active time zone) in the language's format."""
-    if value is None or value == "":
+    value = _moment(value)
+    if value is None:
         return ""
-    if isinstance(value, str):
-        value = _parse_moment(value)
-        if value is None:
-            return ""
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         value = value.date()
@@ -121,12 +125,9 @@ def format_date(value) -> str:
 def format_datetime(value) -> str:
     """A moment in the active time zone, in the language's date-time format; also an ISO text
     as the decision log stores it ("2025-01-31T10:15:00+00:00")."""
-    if value is None or value == "":
+    value = _moment(value)
+    if value is None:
         return ""
-    if isinstance(value, str):
-        value = _parse_moment(value)
-        if value is None:
-            return ""
     if isinstance(value, dt.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)

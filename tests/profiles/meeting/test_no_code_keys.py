@@ -75,14 +75,19 @@ def demo(settings):
     return Workshop.objects.get(organization__slug="demo", title="Kick-off workshop")
 
 
-@pytest.mark.parametrize("language", ["de", "sv", "zh-hans"])
-def test_no_page_of_the_six_steps_shows_a_code_key(demo, client, language):
+def sign_in_reading(client, language):
+    """The demo leader signed in with `language`; the pattern of that language's choice keys."""
     leader = get_user_model().objects.get(email="leader@demo.example")
     leader.language = language
     leader.save()
     client.force_login(leader)
     words = choice_keys(language)
-    choice = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(words))) + r")(?![\w-])")
+    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(words))) + r")(?![\w-])")
+
+
+@pytest.mark.parametrize("language", ["de", "sv", "zh-hans"])
+def test_no_page_of_the_six_steps_shows_a_code_key(demo, client, language):
+    choice = sign_in_reading(client, language)
     for number in range(1, 7):
         for name in ("workshop_step", "meeting_present"):
             response = client.get(reverse(name, args=[demo.pk, number]))
@@ -96,12 +101,7 @@ def test_no_page_of_the_six_steps_shows_a_code_key(demo, client, language):
 @pytest.mark.parametrize("language", ["de", "zh-hans"])
 def test_no_page_a_rep_or_leader_reads_shows_a_choice_key(demo, client, language):
     """The customers, the analyses, the current profile, the fit check and the segment list."""
-    leader = get_user_model().objects.get(email="leader@demo.example")
-    leader.language = language
-    leader.save()
-    client.force_login(leader)
-    words = choice_keys(language)
-    choice = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(words))) + r")(?![\w-])")
+    choice = sign_in_reading(client, language)
     # (The list's own page is left out: it shows the file's headers, which in the demo's file
     # are customer_type and the like.)
     pages = [
