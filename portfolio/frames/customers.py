@@ -351,7 +351,8 @@ def _from_database(dataset, snap, numbers: list[str], texts: list[str], on) -> d
     if not len(values):
         values = np.full((1, len(parts)), np.nan)  # nothing found: every row reads missing
     rows = np.full(len(snap), -1, dtype=np.int64)
-    found = snap.positions(values[:, 0].astype(np.int64))
+    ids = values[:, 0]
+    found = snap.positions(np.where(np.isnan(ids), -1, ids).astype(np.int64))  # -1: no row
     rows[found[found >= 0]] = np.flatnonzero(found >= 0)
     columns: dict[str, np.ndarray] = {}
     for i, key in enumerate(numbers, start=1):

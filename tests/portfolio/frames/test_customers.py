@@ -24,3 +24,10 @@ def test_an_imported_text_column_loads_by_its_name(team):
     assert pd.isna(regions["B"]) and pd.isna(regions["C"])  # blank or absent: missing
     with pytest.raises(frames.ColumnError):
         frames.load_customers(dataset, texts=["Region"])
+
+
+def test_a_list_without_customers_loads_empty_columns_without_a_warning(team, recwarn):
+    dataset = DatasetFactory(organization=team.organization, extra_columns=["Region"])
+    frame = frames.load_customers(dataset, texts=["name", "extra:Region"])
+    assert len(frame) == 0 and list(frame.columns)[-2:] == ["name", "extra:Region"]
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
