@@ -40,12 +40,7 @@ from profiles.versions.criteria import (
 from profiles.versions.evaluation import FitResult, evaluate, evaluate_frame, result_columns
 from profiles.versions.guidance import segment_actions
 
-SEGMENT_LABELS = {
-    "do-or-die": pgettext_lazy("segment", "Do-or-die"),
-    "neutral": pgettext_lazy("segment", "Neutral"),
-    "do-not": pgettext_lazy("segment", "Do-not"),
-    "unknown": pgettext_lazy("segment", "Unknown: too little known"),
-}
+SEGMENT_LABELS = wording.FIT_LABELS
 RESULT_LABELS = {
     "met": pgettext_lazy("criterion", "met"),
     "missed": pgettext_lazy("criterion", "not met"),

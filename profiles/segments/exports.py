@@ -24,25 +24,20 @@ from django.db.models import Case, CharField, F, IntegerField, Value, When
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from portfolio.spreadsheets import neutralise, write_xlsx
 from profiles.models import SegmentExport, SegmentSet
 from profiles.segments import lists
 from profiles.versions.criteria import FIT_SEGMENTS
 from profiles.versions.evaluation import REASONS
+from profiles.versions.wording import FIT_LABELS
 
 CHUNK_ROWS = 50_000
 FORMULA_PATTERN = r"^[=+\-@\t\r]"  # portfolio.spreadsheets.FORMULA_STARTS
 TIERS = {"do-or-die": 1, "neutral": 2, "do-not": 3}
-# The reps' export names the segments in the member's language (the CRM layouts keep the
-# keys: a CRM field's allowed values).
-SEGMENT_WORDS = {
-    "do-or-die": pgettext_lazy("segment", "Do-or-die"),
-    "neutral": pgettext_lazy("segment", "Neutral"),
-    "do-not": pgettext_lazy("segment", "Do-not"),
-    "unknown": pgettext_lazy("segment", "Unknown: too little known"),
-}
+# The reps' export names the segments in the member's language (wording.FIT_LABELS); the CRM
+# layouts keep the keys: a CRM field's allowed values.
 CRM_LAYOUTS = {
     # layout: (id, name, segment, tier) headers
     "hubspot": ("Record ID", "Company name", "ICP segment", "ICP tier"),
@@ -88,7 +83,7 @@ def _export_query(segment_set: SegmentSet, reason_labels: list[str], filters: di
         x_id=_safe("external_id"),
         x_name=_safe("name"),
         x_owner=_safe("owner"),
-        x_segment=_named({i: str(SEGMENT_WORDS[s]) for i, s in enumerate(FIT_SEGMENTS)}, "segment"),
+        x_segment=_named({i: str(FIT_LABELS[s]) for i, s in enumerate(FIT_SEGMENTS)}, "segment"),
         x_total=Value(int(segment_set.criteria_total), output_field=IntegerField()),
         x_reason=_named({i: neutralise(str(t)) for i, t in enumerate(reason_labels)}, "reason"),
     )

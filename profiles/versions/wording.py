@@ -9,11 +9,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from icp_site import l10n
 from portfolio.frames.customers import column_label
 from profiles.versions import traits
 
+# The segments by name, wherever they are shown or written (pages, files, the decision log).
+SEGMENT_LABELS = {
+    "do-or-die": pgettext_lazy("segment", "Do-or-die"),
+    "neutral": pgettext_lazy("segment", "Neutral"),
+    "do-not": pgettext_lazy("segment", "Do-not"),
+}
+# What a fit check can answer: a segment, or that too little is known.
+FIT_LABELS = {**SEGMENT_LABELS, "unknown": pgettext_lazy("segment", "Unknown: too little known")}
 OPERATOR_WORDS = {
     "eq": _("is"),
     "ne": _("is not"),

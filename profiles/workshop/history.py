@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from profiles.models import WorkshopChange
 from profiles.versions import traits
 from profiles.versions.criteria import OPERATOR_LABELS, value_text
-from profiles.versions.wording import choice_words, trait_name
+from profiles.versions.wording import SEGMENT_LABELS, choice_words, trait_name
 from profiles.workshop import forms
 
 MAX_VALUE_TEXT = 40
@@ -53,11 +53,6 @@ ACTION_WORDS = {
     "changed": gettext_lazy("changed"),
     "removed": gettext_lazy("removed"),
     "kept": gettext_lazy("kept"),
-}
-SEGMENT_LABELS = {
-    "do-or-die": gettext_lazy("Do-or-die"),
-    "neutral": gettext_lazy("Neutral"),
-    "do-not": gettext_lazy("Do-not"),
 }
 
 
