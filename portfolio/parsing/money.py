@@ -9,7 +9,7 @@ added up: no value passes through binary floating point on its way to the databa
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import numpy as np
 import pandas as pd
@@ -273,13 +273,3 @@ def exact_sum(exact: pd.Series | np.ndarray) -> Decimal:
         if value is not None and value == value:
             total += Decimal(value)
     return total
-
-
-def to_decimal(text: str | None) -> Decimal | None:
-    """One exact text as a Decimal (None when empty or unreadable)."""
-    if text is None:
-        return None
-    try:
-        return Decimal(text)
-    except (InvalidOperation, TypeError):
-        return None

@@ -59,11 +59,6 @@ def parts_delete(*, upload: ImportUpload, kind: str | None = None) -> None:
     parts.delete()
 
 
-def has_parts(upload: ImportUpload, kind: str = PartKind.FILE) -> bool:
-    """Whether the upload's file (or table) is kept."""
-    return ImportUploadPart.objects.filter(upload=upload, kind=kind).exists()
-
-
 def chunks_of(upload: ImportUpload, kind: str = PartKind.FILE) -> Iterator[bytes]:
     """The upload's bytes, one piece at a time."""
     numbers = (

@@ -104,13 +104,6 @@ def step_content(workshop: Workshop, number: int, data=None, step=None) -> StepC
     return content
 
 
-def all_steps(workshop: Workshop) -> list[StepContent]:
-    """The six steps' contents, reading the customer list once."""
-    data = results.WorkshopData(workshop)
-    rows = {s.number: s for s in WorkshopStep.objects.filter(workshop=workshop)}
-    return [step_content(workshop, n, data, rows.get(n)) for n in steps.STEP_NUMBERS]
-
-
 def _groups_table(rows: list[dict], currency: str) -> Table:
     return Table(
         [_("Group"), _("Customers"), _("Share of customers"), _("Revenue"), _("Share of revenue")],

@@ -1,5 +1,5 @@
 """Reading the stored segments: the reps' segment list (filters, search, pages), the counts
-per segment and owner, one customer's stored segment.
+per segment and owner.
 
 Everything reads the rows of a version's SegmentSet with SQL: a page is one indexed query
 (LIMIT/OFFSET in name order), the counts without a search come from the figures stored with
@@ -133,13 +133,3 @@ def records(page_rows, criteria_total: int) -> list[dict]:
         }
         for row in page_rows
     ]
-
-
-def customer_segment(segment_set: SegmentSet, customer_id: int) -> str | None:
-    """One customer's stored segment, or None when the list does not have it."""
-    code = (
-        CustomerSegment.objects.filter(segment_set=segment_set, customer_id=customer_id)
-        .values_list("segment", flat=True)
-        .first()
-    )
-    return None if code is None else FIT_SEGMENTS[code]
