@@ -133,12 +133,8 @@ def current_summaries(workshop, table: str) -> list[summaries.Summary]:
     """The summaries under the columns of a table for the current pick of best customers."""
     step = step_of_table(workshop, table)
     cols = traits.columns(table, step.inputs)
-    chosen = set(table_services.selection(workshop))
-    rows = [
-        row
-        for row in ProfileRow.objects.filter(workshop=workshop, table=table)
-        if row.customer_id in chosen
-    ]
+    chosen = table_services.selection(workshop)
+    rows = list(ProfileRow.objects.filter(workshop=workshop, table=table, customer_id__in=chosen))
     return column_summaries(workshop, table, rows, cols)
 
 

@@ -101,7 +101,7 @@ def _cell_response(request, workshop, table, cell, *, status=200, summaries=Fals
     context = {"cell": cell, "workshop": workshop, "can_edit": True}
     response = render(request, f"{TEMPLATE}#cell", context)
     if summaries:
-        more = {"summaries": _current_summaries(workshop, table), "summaries_oob": True}
+        more = {"summaries": current_summaries(workshop, table), "summaries_oob": True}
         summaries = render(request, f"{TEMPLATE}#summaries", more).content
         response.content += b"<template>" + summaries + b"</template>"
     # htmx swaps 2xx answers only: a refused save is shown as a conflict with 200 and a header.
@@ -152,13 +152,9 @@ def profile_table_paste(request: MemberRequest, pk: int, table: str):
         "saved": len(result.saved),
         "conflicts": len(result.conflicts),
         "errors": len(result.errors),
-        "summaries": _current_summaries(workshop, table),
+        "summaries": current_summaries(workshop, table),
     }
     return render(request, f"{TEMPLATE}#pasted", context)
-
-
-def _current_summaries(workshop, table):
-    return current_summaries(workshop, table)
 
 
 # --------------------------------------------------------------------------- columns and done
