@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from portfolio.models import Customer
 from profiles.demo import TITLE
 from profiles.models import Workshop
+from profiles.workshop.picking import CRITERION_LABELS
 from tests.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -70,6 +71,10 @@ def test_a_german_leader_walks_the_six_steps_and_step3_follows_step2(demo, new_p
     page.select_option("#id_stage", "grown")
     expect(page.locator("#id_goal")).to_have_value("profitability")
     expect(page.locator("#results .lead")).to_contain_text("Mittel")
+    with translation.override("de"):
+        margin = str(CRITERION_LABELS["margin"])
+    # The pick by margin has arrived (the revenue pick has 20 rows too).
+    expect(page.locator("#results .lead")).to_contain_text(margin)
     rows = page.locator("#selection tbody tr")
     expect(rows).to_have_count(20)
     picked = {row.split("\t")[1].rsplit(" ", 1)[0] for row in rows.all_inner_texts()}
